@@ -1,0 +1,123 @@
+package org.anytls4j.anytls.io;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The event loops, channel types and DNS resolver a set of clients and servers share: epoll where Netty's native
+ * transport loads, NIO elsewhere. DNS goes through Netty's asynchronous resolver, never the JDK's blocking one.
+ *
+ * <p>Threads are daemons named {@code anytls4j-io-*}; {@link #close()} stops them within a bounded time.
+ */
+public final class IoRuntime implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(IoRuntime.class.getName());
+
+    /** Which I/O implementation to use. */
+    public enum Kind { AUTO, NIO, EPOLL }
+
+    private final EventLoopGroup group;
+    private final Class<? extends SocketChannel> socketChannel;
+    private final Class<? extends ServerSocketChannel> serverSocketChannel;
+    private final Class<? extends DatagramChannel> datagramChannel;
+    private final AddressResolverGroup<InetSocketAddress> resolver;
+    private final Kind kind;
+
+    private IoRuntime(Kind requested, int threads, String name) {
+        boolean epoll = requested == Kind.EPOLL || requested == Kind.AUTO && epollAvailable();
+        if (requested == Kind.EPOLL && !epollAvailable()) {
+            throw new IllegalStateException("the epoll transport is not available here: " + Epoll.unavailabilityCause());
+        }
+        DefaultThreadFactory threadFactory = new DefaultThreadFactory(name, true);
+        if (epoll) {
+            this.group = new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory());
+            this.socketChannel = EpollSocketChannel.class;
+            this.serverSocketChannel = EpollServerSocketChannel.class;
+            this.datagramChannel = EpollDatagramChannel.class;
+            this.kind = Kind.EPOLL;
+        } else {
+            this.group = new MultiThreadIoEventLoopGroup(threads, threadFactory, NioIoHandler.newFactory());
+            this.socketChannel = NioSocketChannel.class;
+            this.serverSocketChannel = NioServerSocketChannel.class;
+            this.datagramChannel = NioDatagramChannel.class;
+            this.kind = Kind.NIO;
+        }
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(datagramChannel)
+                .socketChannelType(socketChannel)
+                .nameServerProvider(DnsServerAddressStreamProviders.platformDefault()));
+    }
+
+    /** A runtime with {@code threads} event loops (0 = Netty's default, twice the cores). */
+    public static IoRuntime create(Kind kind, int threads, String name) {
+        return new IoRuntime(kind, threads, name);
+    }
+
+    public static IoRuntime create() {
+        return create(Kind.AUTO, 0, "anytls4j-io");
+    }
+
+    private static boolean epollAvailable() {
+        try {
+            return Epoll.isAvailable();
+        } catch (Throwable notThere) {
+            // No native library (other OS, or the fragment is not installed in OSGi): NIO it is.
+            return false;
+        }
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    public Class<? extends SocketChannel> socketChannel() {
+        return socketChannel;
+    }
+
+    public Class<? extends ServerSocketChannel> serverSocketChannel() {
+        return serverSocketChannel;
+    }
+
+    public Class<? extends DatagramChannel> datagramChannel() {
+        return datagramChannel;
+    }
+
+    /** Non-blocking DNS for outbound connects. */
+    public AddressResolverGroup<InetSocketAddress> resolver() {
+        return resolver;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Stops the event loops; returns once they stopped or after five seconds. */
+    @Override
+    public void close() {
+        resolver.close();
+        Future<?> terminated = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (!terminated.awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+            LOG.log(System.Logger.Level.WARNING, "event loops did not stop within 5 s");
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package org.anytls4j.anytls.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.anytls4j.anytls.io.IoRuntime;
+import org.anytls4j.anytls.padding.PaddingScheme;
+import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.FallbackHandler;
+import org.anytls4j.anytls.session.ServerAuthHandler;
+import org.anytls4j.anytls.session.ServerEvents;
+import org.anytls4j.anytls.session.ServerSessionHandler;
+import org.anytls4j.anytls.session.ServerSessionOptions;
+import org.anytls4j.anytls.session.ServerUsers;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * An AnyTLS server (inbound): TLS, authentication with optional fallback, sessions, and one outbound TCP connection
+ * per stream, relayed both ways. Free of OSGi; the server component configures and runs one per configuration.
+ */
+public final class AnyTlsServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AnyTlsServer.class.getName());
+
+    private final Builder config;
+    private final ServerStats stats = new ServerStats();
+    private final ChannelGroup connections = new DefaultChannelGroup("anytls-server", GlobalEventExecutor.INSTANCE);
+    private final AtomicLong sessionIds = new AtomicLong();
+    private volatile Channel listener;
+
+    private AnyTlsServer(Builder builder) {
+        this.config = builder;
+    }
+
+    public static Builder builder(String name, IoRuntime io, Supplier<SslContext> tls, ServerUsers users) {
+        return new Builder(name, io, tls, users);
+    }
+
+    /** Binds the listener; the future's channel tells the bound address (port 0 picks a free port). */
+    public ChannelFuture start() {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(config.io.group())
+                .channel(config.io.serverSocketChannel())
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        stats.connectionsAccepted.increment();
+                        connections.add(channel);
+                        SslHandler tls = config.tls.get().newHandler(channel.alloc());
+                        tls.setHandshakeTimeoutMillis(config.handshakeTimeout.toMillis());
+                        channel.pipeline().addLast("tls", tls);
+                        channel.pipeline().addLast("auth", new ServerAuthHandler(config.users, config.authTimeout,
+                                config.fallback, user -> newSession(user), events));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(config.bindAddress);
+        bound.addListener((ChannelFuture done) -> {
+            if (done.isSuccess()) {
+                listener = done.channel();
+                LOG.log(System.Logger.Level.INFO, "AnyTLS server {0} listening on {1}", config.name,
+                        done.channel().localAddress());
+            }
+        });
+        return bound;
+    }
+
+    private ServerSessionHandler newSession(String user) {
+        ServerSessionOptions options = ServerSessionOptions.builder(config.name, this::newStreamHandler)
+                .paddingScheme(config.paddingScheme)
+                .maxStreamsPerSession(config.maxStreamsPerSession)
+                .idleSessionTimeout(config.idleSessionTimeout)
+                .build();
+        stats.sessionsTotal.increment();
+        stats.sessionsActive.increment();
+        return new ServerSessionHandler(config.name + "-" + sessionIds.incrementAndGet(), user, options, events);
+    }
+
+    private ServerStreamHandler newStreamHandler() {
+        Bootstrap outbound = new Bootstrap()
+                .channel(config.io.socketChannel())
+                .resolver(config.io.resolver())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout.toMillis());
+        return new ServerStreamHandler(outbound, config.connectTimeout, stats, config.udp);
+    }
+
+    private final ServerEvents events = new ServerEvents() {
+        @Override
+        public void authenticationFailed(SocketAddress client, String why) {
+            stats.authenticationFailures.increment();
+            LOG.log(System.Logger.Level.DEBUG, "{0}: authentication failed from {1}: {2}", config.name, client, why);
+        }
+
+        @Override
+        public void fellBack(SocketAddress client) {
+            stats.fallbacks.increment();
+        }
+
+        @Override
+        public void sessionClosed(ServerSessionHandler session) {
+            stats.sessionsActive.decrement();
+        }
+
+        @Override
+        public void streamOpened(ServerSessionHandler session, AnyTlsStreamChannel stream) {
+            stats.streamsTotal.increment();
+            stats.streamsActive.increment();
+        }
+
+        @Override
+        public void streamClosed(ServerSessionHandler session, AnyTlsStreamChannel stream) {
+            stats.streamsActive.decrement();
+            stats.bytesFromClients.add(stream.bytesRead());
+            stats.bytesToClients.add(stream.bytesWritten());
+        }
+    };
+
+    /** The bound address, or null before {@link #start()} completed. */
+    public InetSocketAddress localAddress() {
+        Channel bound = listener;
+        return bound == null ? null : (InetSocketAddress) bound.localAddress();
+    }
+
+    public String name() {
+        return config.name;
+    }
+
+    public ServerStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+
+    /** Closes the listener first, then every connection; waits at most {@code timeout}. Not on an event loop. */
+    public void close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Channel bound = listener;
+        if (bound != null) {
+            bound.close().awaitUninterruptibly(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        }
+        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        if (!connections.close().awaitUninterruptibly(left, TimeUnit.MILLISECONDS)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: connections still closing after {1} ms", config.name,
+                    timeout.toMillis());
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /** Everything a server is made of; required parts go in {@link AnyTlsServer#builder}. */
+    public static final class Builder {
+        private final String name;
+        private final IoRuntime io;
+        private final Supplier<SslContext> tls;
+        private final ServerUsers users;
+        private SocketAddress bindAddress = new InetSocketAddress("127.0.0.1", 8443);
+        private Supplier<PaddingScheme> paddingScheme = () -> PaddingScheme.DEFAULT;
+        private Duration authTimeout = Duration.ofSeconds(10);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration idleSessionTimeout = Duration.ZERO;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private int maxStreamsPerSession = 1024;
+        private FallbackHandler fallback;
+        private UdpStreamHandlerFactory udp;
+
+        private Builder(String name, IoRuntime io, Supplier<SslContext> tls, ServerUsers users) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.io = Objects.requireNonNull(io, "io");
+            this.tls = Objects.requireNonNull(tls, "tls");
+            this.users = Objects.requireNonNull(users, "users");
+        }
+
+        public Builder bind(SocketAddress address) {
+            this.bindAddress = address;
+            return this;
+        }
+
+        public Builder paddingScheme(Supplier<PaddingScheme> scheme) {
+            this.paddingScheme = scheme;
+            return this;
+        }
+
+        public Builder authTimeout(Duration timeout) {
+            this.authTimeout = timeout;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        public Builder idleSessionTimeout(Duration timeout) {
+            this.idleSessionTimeout = timeout;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        public Builder maxStreamsPerSession(int max) {
+            this.maxStreamsPerSession = max;
+            return this;
+        }
+
+        /** Where connections that fail authentication go; null (the default) closes them. */
+        public Builder fallback(FallbackHandler fallback) {
+            this.fallback = fallback;
+            return this;
+        }
+
+        /** Serves UDP-over-TCP v2 streams; without one they get an error SYNACK. */
+        public Builder udp(UdpStreamHandlerFactory udp) {
+            this.udp = udp;
+            return this;
+        }
+
+        public AnyTlsServer build() {
+            return new AnyTlsServer(this);
+        }
+    }
+}

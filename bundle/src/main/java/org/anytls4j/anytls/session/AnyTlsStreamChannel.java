@@ -1,0 +1,338 @@
+package org.anytls4j.anytls.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One AnyTLS stream as a Netty child {@link io.netty.channel.Channel} of the TLS carrier channel, in the manner of
+ * codec-http2's stream channels: it lives on the carrier's event loop, carries {@link ByteBuf}s both ways, and
+ * honours {@code autoRead}, {@code read()} and writability.
+ *
+ * <p><b>Backpressure.</b> AnyTLS has no per-stream flow control (no window updates, §5.2 of the spec). Data for a
+ * stream that is not reading (autoRead off and no {@code read()} pending) is queued here, and while any stream of the
+ * session holds queued data the session stops reading from its TLS connection. That bounds memory to what one
+ * carrier read batch can hold, at the price of head-of-line blocking between streams of one session — the same
+ * behaviour as the reference implementation's synchronous pipes. The client pool runs one stream per session at a
+ * time, so on the client the stall never crosses streams. Writability mirrors the carrier: when the TLS connection's
+ * outbound buffer passes its high water mark every stream of the session turns unwritable.
+ *
+ * <p><b>Closing.</b> There is no half-close in AnyTLS (§8.4): a FIN from the peer closes the stream after the data
+ * already received has been read, and a local close sends one FIN (never in answer to the peer's FIN, never after
+ * the session died).
+ */
+public final class AnyTlsStreamChannel extends AbstractChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    /** Index of the user-defined writability bit that follows the carrier's writability. */
+    private static final int CARRIER_WRITABILITY_INDEX = 1;
+
+    private enum State { OPENING, ACTIVE, CLOSED }
+
+    private final AbstractSessionHandler session;
+    private final int streamId;
+    private final InetSocketAddress destination;
+    private final DefaultChannelConfig config = new DefaultChannelConfig(this);
+    private final ArrayDeque<ByteBuf> pendingInbound = new ArrayDeque<>();
+
+    private State state = State.OPENING;
+    private boolean readRequested;
+    private boolean readCompletePending;
+    private boolean remoteFinReceived;
+    private boolean reportedBlocked;
+    private boolean finSent;
+    private long bytesRead;
+    private long bytesWritten;
+
+    AnyTlsStreamChannel(AbstractSessionHandler session, int streamId, InetSocketAddress destination) {
+        super(session.carrier());
+        this.session = session;
+        this.streamId = streamId;
+        this.destination = destination;
+    }
+
+    /** The AnyTLS stream id of this stream within its session. */
+    public int streamId() {
+        return streamId;
+    }
+
+    /** Which session carries this stream. */
+    public String sessionId() {
+        return session.sessionId();
+    }
+
+    /** Payload bytes received from the peer on this stream. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** Payload bytes handed to the session for sending on this stream. */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /**
+     * Server side: tells the client how the outbound connect of this stream went — SYNACK with an empty body for
+     * success, or with {@code error} (§8.3). v1 clients get nothing. Safe from any thread.
+     */
+    public void reportConnectResult(String error) {
+        if (eventLoop().inEventLoop()) {
+            session.sendSynAck(streamId, error);
+        } else {
+            eventLoop().execute(() -> session.sendSynAck(streamId, error));
+        }
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public ChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state != State.CLOSED;
+    }
+
+    @Override
+    public boolean isActive() {
+        return state == State.ACTIVE;
+    }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() {
+        return new StreamUnsafe();
+    }
+
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        return loop == parent().eventLoop();
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return parent().localAddress();
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return destination;
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) {
+        throw new UnsupportedOperationException("an AnyTLS stream cannot be bound");
+    }
+
+    @Override
+    protected void doDisconnect() throws Exception {
+        doClose();
+    }
+
+    @Override
+    protected void doClose() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        releasePendingInbound();
+        boolean sendFin = !remoteFinReceived && !finSent;
+        finSent = true;
+        session.streamClosed(this, sendFin);
+    }
+
+    @Override
+    protected void doBeginRead() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        readRequested = true;
+        if (state == State.ACTIVE && !pendingInbound.isEmpty()) {
+            drainPendingInbound();
+        }
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) {
+        for (;;) {
+            Object message = in.current();
+            if (message == null) {
+                break;
+            }
+            if (!(message instanceof ByteBuf)) {
+                in.remove(new UnsupportedOperationException(
+                        "an AnyTLS TCP stream carries ByteBuf, not " + message.getClass().getName()));
+                continue;
+            }
+            ByteBuf data = (ByteBuf) message;
+            int length = data.readableBytes();
+            if (length > 0) {
+                bytesWritten += length;
+                session.writeStreamData(streamId, data.retain());
+            }
+            in.remove();
+        }
+        session.flushCarrierIfNeeded();
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf) {
+            return msg;
+        }
+        throw new UnsupportedOperationException(
+                "an AnyTLS TCP stream carries ByteBuf, not " + msg.getClass().getName());
+    }
+
+    // ---- called by the session, always on the event loop ----
+
+    /** The open succeeded: the stream becomes active and queued data (a v1 peer may send before we know) flows. */
+    void activate() {
+        if (state != State.OPENING) {
+            return;
+        }
+        state = State.ACTIVE;
+        pipeline().fireChannelActive();
+        if (readRequested && !pendingInbound.isEmpty()) {
+            drainPendingInbound();
+        }
+        closeIfFinishedByPeer();
+    }
+
+    /** Payload from a PSH frame; ownership passes to this channel. */
+    void deliver(ByteBuf data) {
+        if (state == State.CLOSED) {
+            data.release();
+            return;
+        }
+        bytesRead += data.readableBytes();
+        if (state == State.ACTIVE && readRequested && pendingInbound.isEmpty()) {
+            readCompletePending = true;
+            pipeline().fireChannelRead(data);
+            return;
+        }
+        pendingInbound.add(data);
+        if (!reportedBlocked && !(state == State.ACTIVE && readRequested)) {
+            reportedBlocked = true;
+            session.streamBlocked(this);
+        }
+    }
+
+    /** End of the carrier's read batch: completes the read cycle this stream saw data in. */
+    void completeReadBatch() {
+        if (readCompletePending) {
+            readCompletePending = false;
+            if (!config.isAutoRead()) {
+                readRequested = false;
+            }
+            pipeline().fireChannelReadComplete();
+        }
+    }
+
+    /** The peer sent FIN: close once the data already received has been read. */
+    void finReceived() {
+        remoteFinReceived = true;
+        closeIfFinishedByPeer();
+    }
+
+    /** The session died: no FIN can be sent, pending data is dropped, the handler learns why. */
+    void sessionLost(Throwable cause) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        remoteFinReceived = true;
+        if (state == State.ACTIVE && cause != null) {
+            pipeline().fireExceptionCaught(cause);
+        }
+        unsafe().close(unsafe().voidPromise());
+    }
+
+    /** Fails the stream with a cause the handler sees, then closes it (sending FIN if the session is alive). */
+    void failAndClose(Throwable cause, boolean sendFin) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (!sendFin) {
+            remoteFinReceived = true;
+        }
+        if (state == State.ACTIVE && cause != null) {
+            pipeline().fireExceptionCaught(cause);
+        }
+        unsafe().close(unsafe().voidPromise());
+    }
+
+    /** Marks the FIN as already sent or not to be sent, e.g. when the open failed after an error SYNACK. */
+    void suppressFin() {
+        finSent = true;
+    }
+
+    void carrierWritabilityChanged(boolean writable) {
+        ChannelOutboundBuffer buffer = unsafe().outboundBuffer();
+        if (buffer != null) {
+            buffer.setUserDefinedWritability(CARRIER_WRITABILITY_INDEX, writable);
+        }
+    }
+
+    boolean hasPendingInbound() {
+        return !pendingInbound.isEmpty();
+    }
+
+    private void drainPendingInbound() {
+        boolean delivered = false;
+        while (readRequested && !pendingInbound.isEmpty() && state == State.ACTIVE) {
+            ByteBuf data = pendingInbound.poll();
+            delivered = true;
+            pipeline().fireChannelRead(data);
+            if (!config.isAutoRead()) {
+                // One read() permits one batch; with autoRead off the handler asks again for more.
+                readRequested = false;
+            }
+        }
+        if (delivered && state == State.ACTIVE) {
+            pipeline().fireChannelReadComplete();
+        }
+        if (pendingInbound.isEmpty() && reportedBlocked) {
+            reportedBlocked = false;
+            session.streamUnblocked(this);
+        }
+        closeIfFinishedByPeer();
+    }
+
+    private void closeIfFinishedByPeer() {
+        if (remoteFinReceived && pendingInbound.isEmpty() && state != State.CLOSED) {
+            unsafe().close(unsafe().voidPromise());
+        }
+    }
+
+    private void releasePendingInbound() {
+        ByteBuf data;
+        while ((data = pendingInbound.poll()) != null) {
+            ReferenceCountUtil.safeRelease(data);
+        }
+        if (reportedBlocked) {
+            reportedBlocked = false;
+            session.streamUnblocked(this);
+        }
+    }
+
+    private final class StreamUnsafe extends AbstractUnsafe {
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            promise.setFailure(new UnsupportedOperationException(
+                    "AnyTLS streams are opened through their session, not connected"));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package org.anytls4j.anytls.session;
+
+import io.netty.util.AttributeKey;
+
+/** Channel attributes the session layer sets on its streams. */
+public final class StreamAttributes {
+    /** Whether the server confirmed the outbound connect with a SYNACK (false for v1 servers). */
+    public static final AttributeKey<Boolean> CONFIRMED = AttributeKey.valueOf("anytls4j.stream.confirmed");
+    /** The authenticated user a server-side stream belongs to. */
+    public static final AttributeKey<String> USER = AttributeKey.valueOf("anytls4j.stream.user");
+
+    private StreamAttributes() {
+    }
+}

@@ -1,0 +1,444 @@
+package org.anytls4j.anytls.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.Promise;
+import org.anytls4j.anytls.padding.PaddingRandom;
+import org.anytls4j.anytls.padding.PaddingScheme;
+import org.anytls4j.anytls.wire.FrameDecoder;
+import org.anytls4j.transport.api.TransportException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.anytls4j.anytls.session.Hex.frame;
+import static org.anytls4j.anytls.session.Hex.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClientSessionHandlerTest {
+    /** §17.9: Settings + SYN(1) + PSH(example.com:443) of anytls-go 0.0.13 with the default scheme. */
+    private static final String FIRST_WRITE = "04000000000045763d320a636c69656e743d616e79746c732f302e302e31330a70616464696e"
+            + "672d6d64353d3735636666326164383961616466356532353730353965653537316562653131010000000100000200000001000f"
+            + "030b6578616d706c652e636f6d01bb";
+    private static final PaddingScheme NO_SHAPING = PaddingScheme.parse("stop=1\n0=0-0");
+    private static final InetSocketAddress EXAMPLE = InetSocketAddress.createUnresolved("example.com", 443);
+    private static final long OPEN_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+
+    private final AtomicReference<PaddingScheme> scheme = new AtomicReference<>(NO_SHAPING);
+    private final List<String> closedStreams = new ArrayList<>();
+    private final List<TransportException> closedSessions = new ArrayList<>();
+    private final List<String> received = new ArrayList<>();
+    private final List<Throwable> streamErrors = new ArrayList<>();
+    private EmbeddedChannel channel;
+    private ClientSessionHandler session;
+
+    private ClientSessionHandler client(ClientSessionOptions.Builder options) {
+        session = new ClientSessionHandler("c1", options.build(), new ClientSessionListener() {
+            @Override
+            public void streamClosed(ClientSessionHandler s, AnyTlsStreamChannel stream) {
+                closedStreams.add(Integer.toString(stream.streamId()));
+            }
+
+            @Override
+            public void sessionClosed(ClientSessionHandler s, TransportException cause) {
+                closedSessions.add(cause);
+            }
+        });
+        channel = new EmbeddedChannel(new FrameDecoder(), session);
+        return session;
+    }
+
+    private ClientSessionOptions.Builder options() {
+        return ClientSessionOptions.builder("test")
+                .clientName("anytls/0.0.13")
+                .paddingScheme(scheme::get, scheme::set);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (channel != null) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private Promise<AnyTlsStreamChannel> open(InetSocketAddress destination, boolean reused) {
+        Promise<AnyTlsStreamChannel> promise = channel.eventLoop().newPromise();
+        session.openStream(destination, recorder(), null, reused, OPEN_TIMEOUT, promise);
+        return promise;
+    }
+
+    private ChannelInboundHandlerAdapter recorder() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                received.add(Hex.drain((ByteBuf) msg));
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                streamErrors.add(cause);
+            }
+        };
+    }
+
+    private String outbound() {
+        StringBuilder all = new StringBuilder();
+        ByteBuf out;
+        while ((out = channel.readOutbound()) != null) {
+            all.append(Hex.drain(out));
+        }
+        return all.toString();
+    }
+
+    private List<Integer> outboundRecordSizes() {
+        List<Integer> sizes = new ArrayList<>();
+        ByteBuf out;
+        while ((out = channel.readOutbound()) != null) {
+            sizes.add(out.readableBytes());
+            out.release();
+        }
+        return sizes;
+    }
+
+    private void serverSends(String hex) {
+        channel.writeInbound(Hex.buf(hex));
+        channel.runPendingTasks();
+    }
+
+    private static String serverSettingsV2() {
+        return "0a000000000003763d32";
+    }
+
+    @Test
+    void firstStreamSendsSettingsSynAndAddressAsPacketOneLikeTheReference() {
+        scheme.set(PaddingScheme.DEFAULT);
+        PaddingRandom drawsNoWaste = (origin, bound) -> 110; // 105 bytes + 7 > 110: no Waste (§9.5)
+        client(options().random(drawsNoWaste));
+        open(EXAMPLE, false);
+        List<Integer> records = new ArrayList<>();
+        StringBuilder hex = new StringBuilder();
+        ByteBuf out;
+        while ((out = channel.readOutbound()) != null) {
+            records.add(out.readableBytes());
+            hex.append(Hex.drain(out));
+        }
+        assertThat(records).containsExactly(105);
+        assertThat(hex.toString()).isEqualTo(FIRST_WRITE);
+    }
+
+    @Test
+    void packetOneIsPaddedToTheDrawnSize() {
+        scheme.set(PaddingScheme.DEFAULT);
+        client(options().random((origin, bound) -> 200));
+        open(EXAMPLE, false);
+        ByteBuf record = channel.readOutbound();
+        assertThat(record.readableBytes()).isEqualTo(200);
+        assertThat(Hex.drain(record)).isEqualTo(FIRST_WRITE + "00000000000058" + "00".repeat(88));
+    }
+
+    @Test
+    void synAckActivatesTheStreamAndDataFlowsBothWays() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        outbound();
+        assertThat(promise.isDone()).isFalse();
+        serverSends(serverSettingsV2() + "07000000010000" + frame(2, 1, "cafe"));
+        assertThat(promise.isSuccess()).isTrue();
+        AnyTlsStreamChannel stream = promise.getNow();
+        assertThat(stream.isActive()).isTrue();
+        assertThat(stream.attr(StreamAttributes.CONFIRMED).get()).isTrue();
+        assertThat(received).containsExactly("cafe");
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
+        channel.runPendingTasks();
+        assertThat(outbound()).isEqualTo(frame(2, 1, "010203"));
+    }
+
+    @Test
+    void synAckErrorFailsTheOpenWithTheRemoteTextAndKeepsTheSession() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        outbound();
+        serverSends(serverSettingsV2() + "070000000100116469616c207463703a2072656675736564");
+        assertThat(promise.cause()).isInstanceOf(TransportException.class);
+        TransportException error = (TransportException) promise.cause();
+        assertThat(error.phase()).isEqualTo(TransportException.Phase.REMOTE_CONNECT);
+        assertThat(error.remoteMessage()).contains("dial tcp: refused");
+        assertThat(outbound()).as("the failed stream is closed with a FIN").isEqualTo("03000000010000");
+        assertThat(session.isOpen()).isTrue();
+        assertThat(closedStreams).containsExactly("1");
+    }
+
+    @Test
+    void aVersion1ServerWithoutServerSettingsStillGetsItsStreamAfterTheDiscoveryWait() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        outbound();
+        channel.advanceTimeBy(2999, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(promise.isDone()).isFalse();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(promise.isSuccess()).isTrue();
+        assertThat(promise.getNow().attr(StreamAttributes.CONFIRMED).get()).isFalse();
+        promise.getNow().close();
+        channel.runPendingTasks();
+        outbound();
+        // The version is known now: the next stream on this v1 session opens at once, with no watchdog.
+        Promise<AnyTlsStreamChannel> second = open(EXAMPLE, true);
+        assertThat(second.isSuccess()).isTrue();
+        channel.advanceTimeBy(10, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
+    void reusedSessionWithoutAnyAnswerIsClosedWhenTheSynAckWatchdogExpires() {
+        client(options());
+        Promise<AnyTlsStreamChannel> first = open(EXAMPLE, false);
+        serverSends(serverSettingsV2() + "07000000010000");
+        first.getNow().close();
+        channel.runPendingTasks();
+        outbound();
+
+        Promise<AnyTlsStreamChannel> second = open(EXAMPLE, true);
+        assertThat(outbound()).as("SYN with a liveness probe, then the address")
+                .isEqualTo("01000000020000" + "08000000000000" + frame(2, 2, "030b6578616d706c652e636f6d01bb"));
+        channel.advanceTimeBy(2999, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(session.isOpen()).isTrue();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(session.isOpen()).isFalse();
+        assertThat(second.cause()).isInstanceOf(TransportException.class);
+        assertThat(((TransportException) second.cause()).reason()).isEqualTo(TransportException.Reason.TIMEOUT);
+        assertThat(closedSessions).hasSize(1);
+    }
+
+    @Test
+    void aLiveReusedSessionSurvivesASlowDestinationAndOnlyTheOpenTimesOut() {
+        client(options());
+        Promise<AnyTlsStreamChannel> first = open(EXAMPLE, false);
+        serverSends(serverSettingsV2() + "07000000010000");
+        first.getNow().close();
+        channel.runPendingTasks();
+        outbound();
+        Promise<AnyTlsStreamChannel> second = open(EXAMPLE, true);
+        serverSends("09000000000000"); // the answer to the probe: alive, still dialling
+        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(session.isOpen()).isTrue();
+        assertThat(second.isDone()).isFalse();
+        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(second.cause()).isInstanceOf(TransportException.class);
+        assertThat(((TransportException) second.cause()).phase()).isEqualTo(TransportException.Phase.REMOTE_CONNECT);
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
+    void anAlertClosesTheSessionAndItsTextReachesThePendingOpen() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        serverSends(frame(5, 0, hex("client did not send its settings")));
+        assertThat(session.isOpen()).isFalse();
+        assertThat(promise.cause()).hasMessageContaining("client did not send its settings");
+        assertThat(((TransportException) promise.cause()).remoteMessage())
+                .contains("client did not send its settings");
+    }
+
+    @Test
+    void anEmptyAlertIsIgnored() {
+        client(options());
+        serverSends("05000000000000");
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
+    void aPushedPaddingSchemeReplacesTheSchemeOfThisClient() {
+        client(options());
+        String pushed = "stop=4\n0=100-100\n1=300-300\n2=200-200,c,400-400\n3=50-50";
+        serverSends(frame(6, 0, hex(pushed)));
+        assertThat(scheme.get().raw()).isEqualTo(pushed.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void anInvalidPushedSchemeKeepsTheOldOne() {
+        client(options());
+        serverSends(frame(6, 0, hex("no stop here")));
+        assertThat(scheme.get()).isSameAs(NO_SHAPING);
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
+    void heartRequestIsAnswered() {
+        client(options());
+        open(EXAMPLE, false); // flushes the held-back Settings so that later writes go straight out
+        outbound();
+        serverSends("08000000000000");
+        assertThat(outbound()).isEqualTo("09000000000000");
+    }
+
+    @Test
+    void activeHeartbeatsProbeAnIdleV2PeerAndCloseTheSessionWhenUnanswered() {
+        client(options().heartbeat(Duration.ofSeconds(20), Duration.ofSeconds(5)));
+        Promise<AnyTlsStreamChannel> first = open(EXAMPLE, false);
+        serverSends(serverSettingsV2() + "07000000010000");
+        outbound();
+        channel.advanceTimeBy(20, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).isEqualTo("08000000000000");
+        serverSends("09000000000000");
+        channel.advanceTimeBy(20, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).as("answered: a new probe after the next idle interval").isEqualTo("08000000000000");
+        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(session.isOpen()).isFalse();
+        assertThat(first.getNow().isOpen()).isFalse();
+        assertThat(streamErrors).hasSize(1);
+        assertThat(((TransportException) streamErrors.get(0)).reason())
+                .isEqualTo(TransportException.Reason.SESSION_LOST);
+    }
+
+    @Test
+    void noHeartbeatsToAVersion1Peer() {
+        client(options().heartbeat(Duration.ofSeconds(20), Duration.ofSeconds(5)));
+        open(EXAMPLE, false);
+        outbound();
+        channel.advanceTimeBy(60, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).isEmpty();
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
+    void cancellingAPendingOpenSendsFinAndKeepsTheSession() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        outbound();
+        promise.cancel(false);
+        channel.runPendingTasks();
+        assertThat(outbound()).isEqualTo("03000000010000");
+        assertThat(session.isOpen()).isTrue();
+        serverSends(serverSettingsV2() + "07000000010000");
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
+    void theFirstFailureIsTheCauseEveryStreamSees() {
+        client(options());
+        Promise<AnyTlsStreamChannel> a = open(EXAMPLE, false);
+        Promise<AnyTlsStreamChannel> b = open(InetSocketAddress.createUnresolved("example.org", 80), false);
+        serverSends(serverSettingsV2() + "07000000010000");
+        serverSends(frame(5, 0, hex("first")));
+        channel.pipeline().fireExceptionCaught(new java.io.IOException("second"));
+        assertThat(streamErrors).hasSize(1);
+        assertThat(streamErrors.get(0)).hasMessageContaining("first");
+        assertThat(b.cause()).hasMessageContaining("first");
+        assertThat(session.closeCause()).hasMessageContaining("first");
+        assertThat(closedSessions).hasSize(1);
+        assertThat(a.getNow().isOpen()).isFalse();
+    }
+
+    @Test
+    void aServerClosingBeforeAnyAnswerIsReportedAsALikelyAuthenticationFailure() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        channel.close();
+        assertThat(((TransportException) promise.cause()).reason())
+                .isEqualTo(TransportException.Reason.UPSTREAM_AUTH);
+    }
+
+    @Test
+    void aStreamThatStopsReadingStopsTheCarrierAndResumesIt() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        serverSends(serverSettingsV2() + "07000000010000");
+        AnyTlsStreamChannel stream = promise.getNow();
+        stream.config().setAutoRead(false);
+        serverSends(frame(2, 1, "01") + frame(2, 1, "02"));
+        assertThat(received).isEmpty();
+        assertThat(channel.config().isAutoRead()).as("the session stops reading its carrier").isFalse();
+        stream.read();
+        channel.runPendingTasks();
+        assertThat(received).containsExactly("01");
+        assertThat(channel.config().isAutoRead()).isFalse();
+        stream.read();
+        channel.runPendingTasks();
+        assertThat(received).containsExactly("01", "02");
+        assertThat(channel.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void finFromTheServerClosesTheStreamAfterItsDataWasRead() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        serverSends(serverSettingsV2() + "07000000010000");
+        AnyTlsStreamChannel stream = promise.getNow();
+        stream.config().setAutoRead(false);
+        serverSends(frame(2, 1, "aa") + "03000000010000");
+        outbound();
+        assertThat(stream.isOpen()).as("unread data keeps the stream open").isTrue();
+        stream.read();
+        channel.runPendingTasks();
+        assertThat(received).containsExactly("aa");
+        assertThat(stream.isOpen()).isFalse();
+        assertThat(outbound()).as("no FIN echo").isEmpty();
+        assertThat(closedStreams).containsExactly("1");
+    }
+
+    @Test
+    void streamWritabilityFollowsTheCarrier() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        serverSends(serverSettingsV2() + "07000000010000");
+        AnyTlsStreamChannel stream = promise.getNow();
+        assertThat(stream.isWritable()).isTrue();
+        channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(8, 16));
+        channel.write(Unpooled.wrappedBuffer(new byte[64])); // queued, not flushed: carrier goes unwritable
+        channel.runPendingTasks();
+        assertThat(channel.isWritable()).isFalse();
+        assertThat(stream.isWritable()).isFalse();
+        channel.flush();
+        channel.runPendingTasks();
+        assertThat(stream.isWritable()).isTrue();
+        outbound();
+    }
+
+    @Test
+    void largeWritesAreSplitIntoFramesOfAtMost65535Bytes() {
+        client(options());
+        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        serverSends(serverSettingsV2() + "07000000010000");
+        outbound();
+        byte[] payload = new byte[65536 * 2 + 10];
+        new java.util.Random(7).nextBytes(payload);
+        promise.getNow().writeAndFlush(Unpooled.wrappedBuffer(payload));
+        channel.runPendingTasks();
+        byte[] wire = ByteBufUtil.decodeHexDump(outbound());
+        ByteBuf in = Unpooled.wrappedBuffer(wire);
+        ByteBuf reassembled = Unpooled.buffer();
+        List<Integer> lengths = new ArrayList<>();
+        while (in.isReadable()) {
+            assertThat(in.readUnsignedByte()).isEqualTo((short) 2);
+            assertThat(in.readInt()).isEqualTo(1);
+            int length = in.readUnsignedShort();
+            lengths.add(length);
+            in.readBytes(reassembled, length);
+        }
+        assertThat(lengths).allMatch(length -> length <= 65535);
+        assertThat(lengths).hasSize(3);
+        assertThat(ByteBufUtil.getBytes(reassembled)).isEqualTo(payload);
+        reassembled.release();
+    }
+}
