@@ -1,0 +1,174 @@
+package org.anytls4j.transport.api;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One request to open a TCP stream or a UDP flow through an outbound transport.
+ *
+ * <p>Immutable. Start with {@link #tcp(Destination)} or {@link #udp(Destination, UdpMode)}; a composite transport
+ * derives its own request with {@link #toBuilder()} (a shorter remaining timeout, another destination).
+ */
+public final class OpenRequest {
+    private final Network network;
+    private final Destination destination;
+    private final UdpMode udpMode;
+    private final Duration openTimeout;
+    private final RequestContext context;
+
+    private OpenRequest(Builder builder) {
+        this.network = builder.network;
+        this.destination = builder.destination;
+        this.udpMode = builder.udpMode;
+        this.openTimeout = builder.openTimeout;
+        this.context = builder.context;
+    }
+
+    /**
+     * A TCP stream to {@code destination}.
+     *
+     * @throws IllegalArgumentException naming the destination, if its port is 0
+     */
+    public static Builder tcp(Destination destination) {
+        return new Builder(Network.TCP, destination, UdpMode.CONNECTED);
+    }
+
+    /**
+     * A UDP flow. {@link UdpMode#CONNECTED} sends to {@code destination} and needs a port 1..65535;
+     * {@link UdpMode#ASSOCIATION} lets each datagram name its peer, and {@code destination} (which may have port 0,
+     * such as {@code 0.0.0.0:0}) only says what the client announced.
+     *
+     * @throws IllegalArgumentException naming the destination, if the mode is CONNECTED and its port is 0
+     */
+    public static Builder udp(Destination destination, UdpMode mode) {
+        return new Builder(Network.UDP, destination, Objects.requireNonNull(mode, "mode"));
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public Destination destination() {
+        return destination;
+    }
+
+    /** {@link UdpMode#CONNECTED} for TCP. */
+    public UdpMode udpMode() {
+        return udpMode;
+    }
+
+    /**
+     * The whole budget for the open, from the call until the future completes. The transport's own limits apply as
+     * well; the smaller one wins. Empty: only the transport's limits.
+     */
+    public Optional<Duration> openTimeout() {
+        return Optional.ofNullable(openTimeout);
+    }
+
+    /** Never null; {@link RequestContext#EMPTY} unless the host set one. */
+    public RequestContext context() {
+        return context;
+    }
+
+    public Builder toBuilder() {
+        Builder builder = new Builder(network, destination, udpMode);
+        builder.openTimeout = openTimeout;
+        builder.context = context;
+        return builder;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof OpenRequest)) {
+            return false;
+        }
+        OpenRequest other = (OpenRequest) o;
+        return network == other.network
+                && destination.equals(other.destination)
+                && udpMode == other.udpMode
+                && Objects.equals(openTimeout, other.openTimeout)
+                && context.equals(other.context);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(network, destination, udpMode, openTimeout, context);
+    }
+
+    /** For logs, e.g. {@code tcp example.com:443 timeout=10000ms conn=c1 inbound=socks-main}. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder(network.wireName()).append(' ').append(destination);
+        if (network == Network.UDP) {
+            text.append(' ').append(udpMode.name().toLowerCase(Locale.ROOT));
+        }
+        if (openTimeout != null) {
+            text.append(" timeout=").append(openTimeout.toMillis()).append("ms");
+        }
+        return text.append(' ').append(context).toString();
+    }
+
+    /** Collects the fields of an {@link OpenRequest}; not thread-safe. */
+    public static final class Builder {
+        private final Network network;
+        private final UdpMode udpMode;
+        private Destination destination;
+        private Duration openTimeout;
+        private RequestContext context = RequestContext.EMPTY;
+
+        private Builder(Network network, Destination destination, UdpMode udpMode) {
+            this.network = network;
+            this.udpMode = udpMode;
+            destination(destination);
+        }
+
+        /**
+         * Replaces the destination, with the port rule of the request's network and mode.
+         *
+         * @throws IllegalArgumentException naming the destination, if its port is 0 where a port is required
+         */
+        public Builder destination(Destination destination) {
+            Objects.requireNonNull(destination, "destination");
+            if (destination.port() == 0 && udpMode != UdpMode.ASSOCIATION) {
+                String what = network == Network.TCP ? "TCP" : "connected UDP";
+                throw new IllegalArgumentException(
+                        "A " + what + " destination needs a port in 1..65535, got " + destination);
+            }
+            this.destination = destination;
+            return this;
+        }
+
+        /**
+         * @param openTimeout positive
+         * @throws IllegalArgumentException naming the value, if it is zero or negative
+         */
+        public Builder openTimeout(Duration openTimeout) {
+            Objects.requireNonNull(openTimeout, "openTimeout");
+            if (openTimeout.isZero() || openTimeout.isNegative()) {
+                throw new IllegalArgumentException("openTimeout must be positive, got " + openTimeout);
+            }
+            this.openTimeout = openTimeout;
+            return this;
+        }
+
+        /** Removes the open timeout, leaving only the transport's own limits. */
+        public Builder noOpenTimeout() {
+            this.openTimeout = null;
+            return this;
+        }
+
+        public Builder context(RequestContext context) {
+            this.context = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        public OpenRequest build() {
+            return new OpenRequest(this);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.anytls4j.anytls.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Turns the decrypted AnyTLS byte stream (after the authentication block) into {@link Frame}s.
+ *
+ * <p>TLS record boundaries mean nothing here (spec §4.1): the client's padding cuts its stream at arbitrary
+ * offsets, so frames are reassembled from whatever arrives. Every frame's {@code length} bytes are consumed
+ * whatever the command — unknown commands, and data on SYN, FIN or heartbeats included — because skipping them
+ * is what desynchronises the legacy Go implementations (§5.3). Deciding whether such a frame is acceptable is
+ * left to the session layer, which receives it as an ordinary frame.
+ *
+ * <p>Bodies are retained slices of the cumulation buffer, not copies.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        Frame frame = tryDecode(in);
+        if (frame != null) {
+            out.add(frame);
+        }
+    }
+
+    /**
+     * Reads one frame from {@code in} if it holds a whole one.
+     *
+     * @return the frame (its body a retained slice of {@code in}, owned by the caller), or {@code null} with
+     *     {@code in} untouched when the header or the body is not complete yet
+     */
+    public static Frame tryDecode(ByteBuf in) {
+        if (in.readableBytes() < FrameHeader.SIZE) {
+            return null;
+        }
+        int start = in.readerIndex();
+        int length = in.getUnsignedShort(start + FrameHeader.LENGTH_OFFSET);
+        if (in.readableBytes() < FrameHeader.SIZE + length) {
+            return null;
+        }
+        int command = in.readUnsignedByte();
+        int streamId = in.readInt();
+        in.skipBytes(2);
+        // An empty body need not pin the cumulation buffer.
+        ByteBuf data = length == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(length);
+        return new Frame(command, streamId, data);
+    }
+}
