@@ -41,7 +41,7 @@ public final class AnyTlsStreamChannel extends AbstractChannel {
     private final AbstractSessionHandler session;
     private final int streamId;
     private final InetSocketAddress destination;
-    private final DefaultChannelConfig config = new DefaultChannelConfig(this);
+    private final DefaultChannelConfig config = new StreamConfig();
     private final ArrayDeque<ByteBuf> pendingInbound = new ArrayDeque<>();
 
     private State state = State.OPENING;
@@ -325,6 +325,18 @@ public final class AnyTlsStreamChannel extends AbstractChannel {
         if (reportedBlocked) {
             reportedBlocked = false;
             session.streamUnblocked(this);
+        }
+    }
+
+    private final class StreamConfig extends DefaultChannelConfig {
+        StreamConfig() {
+            super(AnyTlsStreamChannel.this);
+        }
+
+        @Override
+        protected void autoReadCleared() {
+            // Switching autoRead off withdraws the standing read request; data now waits for read().
+            readRequested = false;
         }
     }
 

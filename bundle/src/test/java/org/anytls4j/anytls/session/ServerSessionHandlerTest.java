@@ -259,6 +259,7 @@ class ServerSessionHandlerTest {
                 .build();
         session = new ServerSessionHandler("s1", "alice", options, ServerEvents.NONE);
         channel = new EmbeddedChannel(new FrameDecoder(), session);
+        channel.freezeTime();
         channel.writeInbound(Hex.buf(settings("v=2\npadding-md5=" + DEFAULT_MD5) + "01000000010000"));
         channel.advanceTimeBy(60, TimeUnit.SECONDS);
         channel.runPendingTasks();
