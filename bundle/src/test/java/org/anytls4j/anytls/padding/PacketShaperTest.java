@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -264,8 +265,8 @@ class PacketShaperTest {
         try {
             assertThat(Records.sizes(padded)).containsExactly(70000);
             byte[] record = bytes(padded.get(0));
-            assertThat(java.util.Arrays.copyOf(record, 10)).isEqualTo(input);
-            assertThat(WasteFramesTest.wasteBodies(java.util.Arrays.copyOfRange(record, 10, record.length)))
+            assertThat(Arrays.copyOf(record, 10)).isEqualTo(input);
+            assertThat(WasteFramesTest.wasteBodies(Arrays.copyOfRange(record, 10, record.length)))
                     .containsExactly(65535, 69990 - 65542 - 7);
             assertThat(Records.sizes(pure)).containsExactly(70000 + 14);
             assertThat(WasteFramesTest.wasteBodies(bytes(pure.get(0)))).containsExactly(65535, 70000 - 65535);
