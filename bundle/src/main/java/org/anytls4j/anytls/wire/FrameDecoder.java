@@ -15,7 +15,8 @@ import java.util.List;
  * is what desynchronises the legacy Go implementations (§5.3). Deciding whether such a frame is acceptable is
  * left to the session layer, which receives it as an ordinary frame.
  *
- * <p>Bodies are retained slices of the cumulation buffer, not copies.
+ * <p>Bodies are retained slices of the cumulation buffer, not copies. A frame that is kept keeps the whole received
+ * chunk alive, so a consumer that queues bodies for long (a slow stream reader) should copy small ones.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 

@@ -83,7 +83,7 @@ class FrameDecoderTest {
 
         EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder());
         channel.writeInbound(Unpooled.wrappedBuffer(bytes, 0, bytes.length - 1));
-        assertThat((Object) channel.readInbound()).as("one byte short").isNull();
+        assertThat(channel.<Object>readInbound()).as("one byte short").isNull();
         channel.writeInbound(Unpooled.wrappedBuffer(bytes, bytes.length - 1, 1));
 
         assertThat(drain(channel)).containsExactly(new Expected(Command.PSH, 3, ByteBufUtil.hexDump(body)));
@@ -156,7 +156,7 @@ class FrameDecoderTest {
         EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder());
         ByteBuf partial = Bytes.fromHex("0200000001000a6162");
         channel.writeInbound(partial);
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
         assertThat(channel.finishAndReleaseAll()).isFalse();
         assertThat(partial.refCnt()).isZero();
     }
@@ -209,7 +209,7 @@ class FrameDecoderTest {
     /** Removing the decoder forwards any bytes it still holds: there must be none. */
     private static void assertNothingBuffered(EmbeddedChannel channel) {
         channel.pipeline().remove(FrameDecoder.class);
-        assertThat((Object) channel.readInbound()).as("bytes left in the decoder").isNull();
+        assertThat(channel.<Object>readInbound()).as("bytes left in the decoder").isNull();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
