@@ -38,6 +38,7 @@ import static org.anytls4j.anytls.tls.TlsLoopback.WAIT_SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ClientSslContextsTest {
+    private static final String LOOPBACK_IP = TlsLoopback.LOOPBACK;
     private static EventLoopGroup group;
     private static X509Bundle serverCertificate;
     private static SslContext serverContext;
@@ -49,7 +50,7 @@ class ClientSslContextsTest {
     @BeforeAll
     static void startGroup() throws Exception {
         group = TlsLoopback.newGroup();
-        serverCertificate = TestPki.selfSigned("localhost", "localhost");
+        serverCertificate = TestPki.selfSigned("localhost", "localhost", "proxy.test");
         serverContext = SslContextBuilder
                 .forServer(serverCertificate.getKeyPair().getPrivate(), serverCertificate.getCertificate())
                 .sslProvider(SslProvider.JDK)
@@ -175,9 +176,19 @@ class ClientSslContextsTest {
     void jdkEngineSendsNoSniWithoutAServerName() throws Exception {
         TlsLoopback.EchoServer server = server();
 
-        connect(server.port(), trusting(TlsProvider.JDK).build(), "localhost").handshake();
+        connect(server.port(), trusting(TlsProvider.JDK).build(), "proxy.test").handshake();
 
         assertThat(server.requestedServerNames.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    /** The documented exception: Netty's OpenSSL engine derives SNI from the peer host it verifies. */
+    @Test
+    void openSslEngineAnnouncesTheVerifiedDnsPeerHost() throws Exception {
+        TlsLoopback.EchoServer server = server();
+
+        connect(server.port(), trusting(TlsProvider.OPENSSL).build(), "proxy.test").handshake();
+
+        assertThat(server.requestedServerNames.poll(WAIT_SECONDS, TimeUnit.SECONDS)).containsExactly("proxy.test");
     }
 
     @ParameterizedTest
@@ -407,6 +418,4 @@ class ClientSslContextsTest {
         }
         return messages.toString();
     }
-
-    private static final String LOOPBACK_IP = TlsLoopback.LOOPBACK;
 }
