@@ -187,7 +187,7 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
             return;
         }
         pending.cancelTimers();
-        stream.attr(StreamAttributes.CONFIRMED).set(confirmed);
+        stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).set(confirmed);
         stream.activate();
         if (!pending.promise.trySuccess(stream)) {
             // Cancelled in the meantime: the stream is not wanted any more.

@@ -4,8 +4,6 @@ import io.netty.util.AttributeKey;
 
 /** Channel attributes the session layer sets on its streams. */
 public final class StreamAttributes {
-    /** Whether the server confirmed the outbound connect with a SYNACK (false for v1 servers). */
-    public static final AttributeKey<Boolean> CONFIRMED = AttributeKey.valueOf("anytls4j.stream.confirmed");
     /** The authenticated user a server-side stream belongs to. */
     public static final AttributeKey<String> USER = AttributeKey.valueOf("anytls4j.stream.user");
 

@@ -157,7 +157,7 @@ class ClientSessionHandlerTest {
         assertThat(promise.isSuccess()).isTrue();
         AnyTlsStreamChannel stream = promise.getNow();
         assertThat(stream.isActive()).isTrue();
-        assertThat(stream.attr(StreamAttributes.CONFIRMED).get()).isTrue();
+        assertThat(stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isTrue();
         assertThat(received).containsExactly("cafe");
         stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
         channel.runPendingTasks();
@@ -190,7 +190,7 @@ class ClientSessionHandlerTest {
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat(promise.isSuccess()).isTrue();
-        assertThat(promise.getNow().attr(StreamAttributes.CONFIRMED).get()).isFalse();
+        assertThat(promise.getNow().attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isFalse();
         promise.getNow().close();
         channel.runPendingTasks();
         outbound();

@@ -89,7 +89,7 @@ class SessionEndToEndTest {
             throw new AssertionError("open failed", open.cause());
         }
         AnyTlsStreamChannel stream = open.getNow();
-        assertThat(stream.attr(StreamAttributes.CONFIRMED).get()).isTrue();
+        assertThat(stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isTrue();
         stream.writeAndFlush(Unpooled.wrappedBuffer(payload));
         byte[] echoed = collector.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(echoed).isEqualTo(payload);
