@@ -262,8 +262,9 @@ public final class ServerSettings {
 
     /** An IP literal only: a host name would need a DNS lookup at activation, which may block or fail. */
     private static String listenAddress(String text) {
-        String address = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        if (!HostSyntax.isIpLiteral(address)) {
+        boolean bracketed = text.startsWith("[") && text.endsWith("]");
+        String address = bracketed ? text.substring(1, text.length() - 1) : text;
+        if (bracketed ? !HostSyntax.isIpv6Literal(address) : !HostSyntax.isIpLiteral(address)) {
             throw InvalidConfigurationException.of(LISTEN_ADDRESS, text,
                     "expected an IP address such as 127.0.0.1, ::1 or 0.0.0.0 (host names are not resolved)");
         }
