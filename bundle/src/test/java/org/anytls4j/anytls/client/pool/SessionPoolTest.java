@@ -527,6 +527,22 @@ class SessionPoolTest {
     }
 
     @Test
+    void turningWarmingOnLiveDialsTheShortfallAndKeepsTheTimerWhenTheIntervalIsUnchanged() {
+        newPool(PoolOptions.defaults());
+        Lease<FakeSession> leased = acquireNow();
+        acquireNow().release(true); // s2 idle: timer due at 30 s
+        clock.set(at(Duration.ofSeconds(10)));
+
+        pool.updateOptions(PoolOptions.builder().minIdleSessions(3).warmIdleSessions(true).build());
+        assertThat(dialer.log).containsExactly("dial 1", "dial 2", "dial 3", "dial 4");
+        assertThat(pool.stats().idleSessions()).isEqualTo(3);
+        assertThat(pool.stats().activeSessions()).isEqualTo(1);
+        assertThat(leased.session().isClosed()).isFalse();
+        assertThat(scheduler.pendingDelays()).as("same interval: the armed timer stays").containsExactly(Duration.ofSeconds(20));
+        assertThat(pool.options().warmIdleSessions()).isTrue();
+    }
+
+    @Test
     void disablingReuseLiveClosesIdleSessionsButNotLeasedOnes() {
         newPool(PoolOptions.defaults());
         Lease<FakeSession> leased = acquireNow();
