@@ -333,10 +333,15 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
                 ClientSessionHandler handler = connecting.getNow();
                 PooledClientSession session = new PooledClientSession(name, handler, wallClock.instant());
                 sessions.put(handler, session);
-                if (!handler.isOpen()) {
+                if (handler.isOpen()) {
+                    dialed.complete(session);
+                } else {
+                    // Died between dial and hand-over (a rejected password does this): report why.
                     sessions.remove(handler);
+                    dialed.completeExceptionally(handler.closeCause() != null ? handler.closeCause()
+                            : new TransportException(Reason.SESSION_LOST, Phase.CARRIER_HANDSHAKE, name,
+                                    "the session closed right after it was established", null));
                 }
-                dialed.complete(session);
             } else {
                 dialed.completeExceptionally(done.cause());
             }

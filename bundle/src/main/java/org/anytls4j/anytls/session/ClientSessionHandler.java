@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 public final class ClientSessionHandler extends AbstractSessionHandler {
     private static final System.Logger LOG = System.getLogger(ClientSessionHandler.class.getName());
 
+    private static final long AUTH_REJECTION_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final ClientSessionOptions options;
     private final ClientSessionListener listener;
     private final PacketShaper shaper;
@@ -47,6 +49,7 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
     private ScheduledFuture<?> heartbeatTimer;
     private long heartbeatSentAtFrame = -1;
     private long heartbeatSentNanos;
+    private long createdNanos;
 
     public ClientSessionHandler(String sessionId, ClientSessionOptions options, ClientSessionListener listener) {
         super(sessionId);
@@ -68,6 +71,7 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         super.handlerAdded(ctx);
+        createdNanos = nanoTime();
         pendingWrite = ctx.alloc().compositeBuffer();
         PaddingScheme scheme = options.paddingScheme().get();
         String settings = Settings.clientSettings(options.clientName(), scheme.md5Hex());
@@ -340,8 +344,10 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (framesReceived() == 0 && nextStreamId > 1 && closeCause() == null) {
-            // AnyTLS servers never say why they reject (§3.2); a close before any answer is the only hint.
+        if (framesReceived() == 0 && closeCause() == null
+                && nanoTime() - createdNanos < AUTH_REJECTION_WINDOW_NANOS) {
+            // AnyTLS servers never say why they reject (§3.2): a close soon after the authentication record, before
+            // any answer, is the only hint. Later silent closes (idle timeouts) are ordinary session losses.
             closeSession(SessionErrors.closedBeforeAnswer(transportName()));
         }
         super.channelInactive(ctx);

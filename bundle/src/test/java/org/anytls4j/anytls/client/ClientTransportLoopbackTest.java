@@ -1,0 +1,223 @@
+package org.anytls4j.anytls.client;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Future;
+import org.anytls4j.anytls.client.pool.PoolOptions;
+import org.anytls4j.anytls.io.IoRuntime;
+import org.anytls4j.anytls.server.AnyTlsServer;
+import org.anytls4j.anytls.session.ServerUsers;
+import org.anytls4j.anytls.testing.CollectingHandler;
+import org.anytls4j.anytls.testing.EchoServer;
+import org.anytls4j.anytls.tls.ClientTlsOptions;
+import org.anytls4j.anytls.tls.TlsProvider;
+import org.anytls4j.testkit.TestCertificates;
+import org.anytls4j.transport.api.Destination;
+import org.anytls4j.transport.api.OpenRequest;
+import org.anytls4j.transport.api.TransportException;
+import org.anytls4j.transport.api.TransportStats;
+import org.anytls4j.transport.api.netty.TransportAttributes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The transport as a host uses it, against the server engine over real TLS on 127.0.0.1. */
+class ClientTransportLoopbackTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static IoRuntime io;
+    private static EchoServer echo;
+    private static AnyTlsServer server;
+    private static Path trustedCertificate;
+    private AnyTlsClientTransport transport;
+
+    @BeforeAll
+    static void start() throws Exception {
+        io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "transport-test");
+        echo = new EchoServer(io.group());
+        SslContext serverTls = TestCertificates.serverContext();
+        server = AnyTlsServer.builder("loopback", io, () -> serverTls, ServerUsers.single("u", "pw"))
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .build();
+        server.start().syncUninterruptibly();
+        trustedCertificate = Files.createTempFile("anytls-test-ca", ".pem");
+        Files.writeString(trustedCertificate, pem(TestCertificates.localhost().getCertificate().getEncoded()));
+    }
+
+    private static String pem(byte[] der) {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END CERTIFICATE-----\n";
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        echo.close();
+        io.close();
+        Files.deleteIfExists(trustedCertificate);
+    }
+
+    @AfterEach
+    void closeTransport() {
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    private AnyTlsClientTransport transport(PoolOptions pool, String password) {
+        transport = AnyTlsClientTransport.builder("test-transport", io)
+                .server("localhost", server.localAddress().getPort())
+                .password(password)
+                .tls(ClientTlsOptions.builder().trustedCertificatesPem(trustedCertificate)
+                        .provider(TlsProvider.JDK).build())
+                .pool(pool)
+                .build();
+        return transport;
+    }
+
+    private static OpenRequest echoRequest() {
+        return OpenRequest.tcp(Destination.of(echo.address())).build();
+    }
+
+    private Channel open(CollectingHandler handler) throws Exception {
+        Future<Channel> open = transport.open(echoRequest(), handler, null);
+        assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        if (!open.isSuccess()) {
+            throw new AssertionError("open failed", open.cause());
+        }
+        return open.getNow();
+    }
+
+    private static void roundTrip(Channel stream, CollectingHandler handler, byte[] payload) throws Exception {
+        stream.writeAndFlush(Unpooled.wrappedBuffer(payload));
+        assertThat(handler.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(payload);
+    }
+
+    @Test
+    void aThousandSequentialStreamsUseOneSession() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        for (int i = 0; i < 1000; i++) {
+            byte[] payload = ("stream " + i).getBytes();
+            CollectingHandler handler = new CollectingHandler(payload.length);
+            Channel stream = open(handler);
+            roundTrip(stream, handler, payload);
+            stream.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // The stream's close hands its session back before the next open asks for one.
+            awaitIdle(1);
+        }
+        TransportStats stats = transport.stats();
+        assertThat(stats.sessionsOpened()).isEqualTo(1);
+        assertThat(stats.opensSucceeded()).isEqualTo(1000);
+        assertThat(stats.opensFailed()).isZero();
+        assertThat(stats.streamsActive()).isZero();
+        assertThat(stats.bytesOut()).isEqualTo(stats.bytesIn()).isGreaterThan(0);
+        assertThat(transport.poolStats().leasesReused()).isEqualTo(999);
+    }
+
+    @Test
+    void sixteenConcurrentStreamsUseSixteenSessionsThatAreThenReused() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        List<Channel> streams = new ArrayList<>();
+        List<CollectingHandler> handlers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            CollectingHandler handler = new CollectingHandler(4);
+            handlers.add(handler);
+            streams.add(open(handler));
+        }
+        assertThat(transport.stats().sessionsOpened()).isEqualTo(16);
+        assertThat(transport.stats().sessionsActive()).isEqualTo(16);
+        assertThat(streams.stream().map(s -> s.attr(TransportAttributes.SESSION_ID).get()).distinct()).hasSize(16);
+        for (int i = 0; i < 16; i++) {
+            roundTrip(streams.get(i), handlers.get(i), new byte[] {1, 2, 3, (byte) i});
+            streams.get(i).close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        awaitIdle(16);
+        for (int i = 0; i < 16; i++) {
+            CollectingHandler handler = new CollectingHandler(1);
+            Channel stream = open(handler);
+            roundTrip(stream, handler, new byte[] {(byte) i});
+            stream.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        TransportStats stats = transport.stats();
+        assertThat(stats.sessionsOpened()).as("no new session: the idle ones were reused").isEqualTo(16);
+        assertThat(stats.opensSucceeded()).isEqualTo(32);
+        assertThat(transport.poolStats().leasesReused()).isEqualTo(16);
+    }
+
+    @Test
+    void theSpiAttributesAreSetAndTheStreamIsConfirmed() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        CollectingHandler handler = new CollectingHandler(1);
+        Channel stream = open(handler);
+        assertThat(stream.attr(TransportAttributes.CONFIRMED).get()).isTrue();
+        assertThat(stream.attr(TransportAttributes.REQUEST).get().destination()).isEqualTo(Destination.of(echo.address()));
+        assertThat(stream.attr(TransportAttributes.CHAIN).get()).containsExactly("test-transport");
+        assertThat(stream.attr(TransportAttributes.UPSTREAM).get().getPort()).isEqualTo(server.localAddress().getPort());
+        assertThat(handler.active()).isDone();
+        assertThat(transport.sessions()).hasSize(1);
+        assertThat(transport.sessions().get(0).peerVersion()).isEqualTo(2);
+        stream.close();
+    }
+
+    @Test
+    void aWrongPasswordFailsWithTheAuthenticationReason() throws Exception {
+        transport(PoolOptions.defaults(), "not-the-password");
+        Future<Channel> open = transport.open(echoRequest(), new CollectingHandler(1), null);
+        assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(open.cause()).isInstanceOf(TransportException.class);
+        assertThat(((TransportException) open.cause()).reason()).isEqualTo(TransportException.Reason.UPSTREAM_AUTH);
+        assertThat(transport.stats().failures(TransportException.Reason.UPSTREAM_AUTH)).isEqualTo(1);
+    }
+
+    @Test
+    void maxSessionsRefusesOpensBeyondTheCapWithResourceExhausted() throws Exception {
+        transport(PoolOptions.builder().maxSessions(2).build(), "pw");
+        Channel first = open(new CollectingHandler(1));
+        Channel second = open(new CollectingHandler(1));
+        Future<Channel> third = transport.open(echoRequest(), new CollectingHandler(1), null);
+        assertThat(third.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(((TransportException) third.cause()).reason())
+                .isEqualTo(TransportException.Reason.RESOURCE_EXHAUSTED);
+        assertThat(((TransportException) third.cause()).retryable()).isTrue();
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void closingTheTransportClosesEverySessionAndFailsNewOpens() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        CollectingHandler handler = new CollectingHandler(1);
+        Channel stream = open(handler);
+        transport.close();
+        assertThat(stream.closeFuture().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        Future<Channel> after = transport.open(echoRequest(), new CollectingHandler(1), null);
+        assertThat(after.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(((TransportException) after.cause()).reason()).isEqualTo(TransportException.Reason.SHUTDOWN);
+        assertThat(transport.stats().sessionsIdle() + transport.stats().sessionsActive()).isZero();
+    }
+
+    private void awaitIdle(int expected) throws InterruptedException {
+        // The hand-back runs on the session's event loop right after the close: a bounded wait for that event.
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (transport.poolStats().idleSessions() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("pool never reached " + expected + " idle sessions: "
+                        + transport.poolStats());
+            }
+            io.group().next().submit(() -> { }).await(1, TimeUnit.SECONDS);
+        }
+    }
+
+}
