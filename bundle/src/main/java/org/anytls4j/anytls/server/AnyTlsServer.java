@@ -180,6 +180,8 @@ public final class AnyTlsServer implements AutoCloseable {
         private int maxStreamsPerSession = 1024;
         private FallbackHandler fallback;
         private UdpStreamHandlerFactory udp;
+        private Duration udpIdleTimeout = Duration.ofSeconds(60);
+        private boolean udpCustomised;
 
         private Builder(String name, IoRuntime io, Supplier<SslContext> tls, ServerUsers users) {
             this.name = Objects.requireNonNull(name, "name");
@@ -229,13 +231,25 @@ public final class AnyTlsServer implements AutoCloseable {
             return this;
         }
 
-        /** Serves UDP-over-TCP v2 streams; without one they get an error SYNACK. */
+        /** Replaces the UDP-over-TCP v2 handler; null refuses UDP streams with an error SYNACK. */
         public Builder udp(UdpStreamHandlerFactory udp) {
             this.udp = udp;
+            this.udpCustomised = true;
+            return this;
+        }
+
+        /** A UDP flow without traffic for this long is closed (default 60 s). */
+        public Builder udpIdleTimeout(Duration timeout) {
+            this.udpIdleTimeout = timeout;
             return this;
         }
 
         public AnyTlsServer build() {
+            if (!udpCustomised) {
+                Bootstrap datagrams = new Bootstrap().channel(io.datagramChannel());
+                Duration idle = udpIdleTimeout;
+                udp = () -> new UdpOverTcpServerHandler(datagrams, io.resolver(), idle);
+            }
             return new AnyTlsServer(this);
         }
     }
