@@ -94,6 +94,8 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     private final Counters counters = new Counters();
     private final Instant since;
     private volatile boolean closed;
+    private volatile boolean draining;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     private AnyTlsClientTransport(Builder builder, SslContext sslContext) {
         this.name = builder.name;
@@ -256,7 +258,10 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         Promise<Channel> result = loop.newPromise();
         counters.attempted.increment();
         counters.pending.increment();
-        result.addListener(done -> counters.pending.decrement());
+        result.addListener(done -> {
+            counters.pending.decrement();
+            finishDrainIfIdle();
+        });
         if (closed) {
             fail(result, new TransportException(Reason.SHUTDOWN, Phase.QUEUE, name, "the transport is closed", null));
             return result;
@@ -309,6 +314,7 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
             (udp ? counters.flowsActive : counters.streamsActive).increment();
             stream.closeFuture().addListener(closed -> {
                 (udp ? counters.flowsActive : counters.streamsActive).decrement();
+                finishDrainIfIdle();
                 counters.bytesOut.add(stream.bytesWritten());
                 counters.bytesIn.add(stream.bytesRead());
                 session.bytesOut.addAndGet(stream.bytesWritten());
@@ -411,11 +417,32 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         counters.succeeded(wallClock.instant());
     }
 
-    /** Closes every session and fails opens still waiting; safe to call twice; not on an event loop thread. */
+    /**
+     * Stops reusing sessions and closes this transport once its last stream ended: streams already open finish
+     * undisturbed. Used when a configuration change replaces the transport.
+     *
+     * @return completes when the transport closed
+     */
+    public CompletableFuture<Void> drain() {
+        draining = true;
+        PoolOptions current = pool.options();
+        pool.updateOptions(current.toBuilder().warmIdleSessions(false).disableReuse(true).build());
+        finishDrainIfIdle();
+        return drained;
+    }
+
+    private void finishDrainIfIdle() {
+        if (draining && counters.streamsActive.sum() + counters.flowsActive.sum() + counters.pending.sum() == 0) {
+            close();
+        }
+    }
+
+    /** Closes every session and fails opens still waiting; safe to call twice. */
     @Override
     public void close() {
         closed = true;
         pool.close();
+        drained.complete(null);
     }
 
     public boolean isClosed() {

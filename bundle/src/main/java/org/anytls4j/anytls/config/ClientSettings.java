@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.config;
 
+import org.anytls4j.anytls.tls.TlsProvider;
 import static org.anytls4j.anytls.config.ClientProperties.ALPN;
 import static org.anytls4j.anytls.config.ClientProperties.CONNECT_TIMEOUT;
 import static org.anytls4j.anytls.config.ClientProperties.DISABLE_REUSE;

@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.config;
 
+import org.anytls4j.anytls.tls.TlsProvider;
 import static org.anytls4j.anytls.config.ServerProperties.AUTH_TIMEOUT;
 import static org.anytls4j.anytls.config.ServerProperties.CERTIFICATE_FILE;
 import static org.anytls4j.anytls.config.ServerProperties.CONNECT_TIMEOUT;

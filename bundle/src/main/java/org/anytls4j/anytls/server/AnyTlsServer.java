@@ -70,9 +70,10 @@ public final class AnyTlsServer implements AutoCloseable {
                     }
                 });
         ChannelFuture bound = bootstrap.bind(config.bindAddress);
+        // Set before returning: a thread waiting on the future may wake before its listeners ran.
+        listener = bound.channel();
         bound.addListener((ChannelFuture done) -> {
             if (done.isSuccess()) {
-                listener = done.channel();
                 LOG.log(System.Logger.Level.INFO, "AnyTLS server {0} listening on {1}", config.name,
                         done.channel().localAddress());
             }

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 public final class ClientSessionHandler extends AbstractSessionHandler {
     private static final System.Logger LOG = System.getLogger(ClientSessionHandler.class.getName());
 
+    private static final long DEFAULT_VERSION_DISCOVERY_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long AUTH_REJECTION_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final ClientSessionOptions options;
@@ -135,7 +136,8 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
 
         // A reused v2 session gets a HeartRequest with its SYN: a live server answers at once, whatever its dial
         // time, so the SYNACK watchdog below can tell a dead session from a slow destination.
-        boolean probe = reused && peerVersion >= 2;
+        boolean watchdog = options.synackTimeout().toNanos() > 0;
+        boolean probe = reused && peerVersion >= 2 && watchdog;
         ByteBuf syn = Frames.control(ctx.alloc(), Command.SYN, streamId);
         if (probe) {
             CompositeByteBuf synAndProbe = ctx.alloc().compositeBuffer(2);
@@ -171,7 +173,7 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
                     versionKnown = true;
                     activate(stream, false);
                 }
-            }, options.synackTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            }, versionDiscoveryNanos(), TimeUnit.NANOSECONDS);
         } else if (peerVersion < 2) {
             activate(stream, false);
         }
@@ -183,6 +185,12 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
                 }
             }, openTimeoutNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** How long a first stream waits for ServerSettings before taking the server for v1. */
+    private long versionDiscoveryNanos() {
+        long synack = options.synackTimeout().toNanos();
+        return synack > 0 ? synack : DEFAULT_VERSION_DISCOVERY_NANOS;
     }
 
     private void activate(AnyTlsStreamChannel stream, boolean confirmed) {

@@ -46,7 +46,10 @@ public final class ClientSessionOptions {
         return clientName;
     }
 
-    /** How long a stream on a reused v2 session waits for any sign of life before its session is declared dead. */
+    /**
+     * How long a stream on a reused v2 session waits for any sign of life before its session is declared dead;
+     * zero switches the watchdog off.
+     */
     public Duration synackTimeout() {
         return synackTimeout;
     }

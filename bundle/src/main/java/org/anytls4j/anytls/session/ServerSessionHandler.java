@@ -100,6 +100,8 @@ public final class ServerSessionHandler extends AbstractSessionHandler {
         PaddingScheme scheme = options.paddingScheme().get();
         if (!scheme.md5Hex().equals(settings.get("padding-md5"))) {
             writeFrames(Frames.control(ctx.alloc(), Command.UPDATE_PADDING_SCHEME, 0, scheme.raw()));
+            // One TLS record per frame, as the reference server writes them: no distinguishing shape.
+            flushCarrierIfNeeded();
         }
         OptionalInt version = Settings.version(settings);
         if (version.isPresent() && version.getAsInt() >= 2) {

@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.config;
 
+import org.anytls4j.anytls.tls.TlsProvider;
 import static org.anytls4j.anytls.config.SecretAssertions.assertNotLeaked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
