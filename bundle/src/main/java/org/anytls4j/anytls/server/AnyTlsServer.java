@@ -41,6 +41,7 @@ public final class AnyTlsServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("anytls-server", GlobalEventExecutor.INSTANCE);
     private final AtomicLong sessionIds = new AtomicLong();
     private volatile Channel listener;
+    private volatile boolean closed;
 
     private AnyTlsServer(Builder builder) {
         this.config = builder;
@@ -50,7 +51,11 @@ public final class AnyTlsServer implements AutoCloseable {
         return new Builder(name, io, tls, users);
     }
 
-    /** Binds the listener; the future's channel tells the bound address (port 0 picks a free port). */
+    /**
+     * Binds the listener; the future's channel tells the bound address (port 0 picks a free port). A failed bind
+     * may be retried by calling this again. A bind that completes after {@link #close(Duration)} closes its
+     * listener at once, so a server closed while binding never ends up listening.
+     */
     public ChannelFuture start() {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(config.io.group())
@@ -62,6 +67,10 @@ public final class AnyTlsServer implements AutoCloseable {
                     protected void initChannel(Channel channel) {
                         stats.connectionsAccepted.increment();
                         connections.add(channel);
+                        if (closed) {
+                            channel.close(); // accepted while the listener was closing
+                            return;
+                        }
                         SslHandler tls = config.tls.get().newHandler(channel.alloc());
                         tls.setHandshakeTimeoutMillis(config.handshakeTimeout.toMillis());
                         channel.pipeline().addLast("tls", tls);
@@ -73,6 +82,12 @@ public final class AnyTlsServer implements AutoCloseable {
         bound.addListener((ChannelFuture done) -> {
             if (done.isSuccess()) {
                 listener = done.channel();
+                // close() writes `closed` then reads `listener`; we write `listener` then read `closed`: with both
+                // volatile, at least one side sees the other, so a racing close never leaves a listener open.
+                if (closed) {
+                    done.channel().close();
+                    return;
+                }
                 LOG.log(System.Logger.Level.INFO, "AnyTLS server {0} listening on {1}", config.name,
                         done.channel().localAddress());
             }
@@ -103,6 +118,11 @@ public final class AnyTlsServer implements AutoCloseable {
 
     private final ServerEvents events = new ServerEvents() {
         @Override
+        public void authenticated(SocketAddress client, String user) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: user {1} authenticated from {2}", config.name, user, client);
+        }
+
+        @Override
         public void authenticationFailed(SocketAddress client, String why) {
             stats.authenticationFailures.increment();
             LOG.log(System.Logger.Level.DEBUG, "{0}: authentication failed from {1}: {2}", config.name, client, why);
@@ -132,10 +152,10 @@ public final class AnyTlsServer implements AutoCloseable {
         }
     };
 
-    /** The bound address, or null before {@link #start()} completed. */
+    /** The listening address, or null while not listening (before {@link #start()} completed, after close). */
     public InetSocketAddress localAddress() {
         Channel bound = listener;
-        return bound == null ? null : (InetSocketAddress) bound.localAddress();
+        return bound == null || !bound.isActive() ? null : (InetSocketAddress) bound.localAddress();
     }
 
     public String name() {
@@ -148,6 +168,7 @@ public final class AnyTlsServer implements AutoCloseable {
 
     /** Closes the listener first, then every connection; waits at most {@code timeout}. Not on an event loop. */
     public void close(Duration timeout) {
+        closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
         Channel bound = listener;
         if (bound != null) {
