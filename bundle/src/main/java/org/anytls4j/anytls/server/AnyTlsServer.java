@@ -40,7 +40,8 @@ public final class AnyTlsServer implements AutoCloseable {
     private final ServerStats stats = new ServerStats();
     private final ChannelGroup connections = new DefaultChannelGroup("anytls-server", GlobalEventExecutor.INSTANCE);
     private final AtomicLong sessionIds = new AtomicLong();
-    private volatile Channel listener;
+    /** The latest bind attempt; its channel is the listener once it succeeded. */
+    private volatile ChannelFuture binding;
     private volatile boolean closed;
 
     private AnyTlsServer(Builder builder) {
@@ -79,15 +80,14 @@ public final class AnyTlsServer implements AutoCloseable {
                     }
                 });
         ChannelFuture bound = bootstrap.bind(config.bindAddress);
+        binding = bound;
+        // close() writes `closed` then reads `binding`; we wrote `binding` and now read `closed`: with both
+        // volatile, at least one side sees the other, so a racing close never leaves a listener open.
+        if (closed) {
+            bound.channel().close();
+        }
         bound.addListener((ChannelFuture done) -> {
             if (done.isSuccess()) {
-                listener = done.channel();
-                // close() writes `closed` then reads `listener`; we write `listener` then read `closed`: with both
-                // volatile, at least one side sees the other, so a racing close never leaves a listener open.
-                if (closed) {
-                    done.channel().close();
-                    return;
-                }
                 LOG.log(System.Logger.Level.INFO, "AnyTLS server {0} listening on {1}", config.name,
                         done.channel().localAddress());
             }
@@ -154,8 +154,11 @@ public final class AnyTlsServer implements AutoCloseable {
 
     /** The listening address, or null while not listening (before {@link #start()} completed, after close). */
     public InetSocketAddress localAddress() {
-        Channel bound = listener;
-        return bound == null || !bound.isActive() ? null : (InetSocketAddress) bound.localAddress();
+        ChannelFuture bound = binding;
+        if (bound == null || !bound.isSuccess() || !bound.channel().isActive()) {
+            return null;
+        }
+        return (InetSocketAddress) bound.channel().localAddress();
     }
 
     public String name() {
@@ -170,9 +173,10 @@ public final class AnyTlsServer implements AutoCloseable {
     public void close(Duration timeout) {
         closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
-        Channel bound = listener;
+        ChannelFuture bound = binding;
         if (bound != null) {
-            bound.close().awaitUninterruptibly(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            // Closing a listener that is still binding is fine: the bind then fails and nothing listens.
+            bound.channel().close().awaitUninterruptibly(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         }
         long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         if (!connections.close().awaitUninterruptibly(left, TimeUnit.MILLISECONDS)) {
