@@ -24,12 +24,9 @@ final class TrafficCounter extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        long size = size(msg);
-        ctx.write(msg, promise).addListener(written -> {
-            if (written.isSuccess()) {
-                stats.bytesOut(size);
-            }
-        });
+        // Counted when handed to the socket: the promise may be a void one, which takes no listener.
+        stats.bytesOut(size(msg));
+        ctx.write(msg, promise);
     }
 
     private static long size(Object msg) {

@@ -33,6 +33,9 @@ final class Socks5Handshake extends SimpleChannelInboundHandler<Socks5Message> {
     /** Pipeline name of the decoder of the message expected next; each step replaces it with the next one. */
     static final String DECODER = "socks5-decoder";
 
+    /** RFC 1929: any status but 0 is a failure; 1 is what clients and the issue expect (Netty's FAILURE is 0xFF). */
+    private static final Socks5PasswordAuthStatus AUTH_FAILURE = Socks5PasswordAuthStatus.valueOf((byte) 0x01);
+
     private final ProxyOptions options;
     private String user;
 
@@ -74,7 +77,7 @@ final class Socks5Handshake extends SimpleChannelInboundHandler<Socks5Message> {
         if (accepted.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, () -> "SOCKS5 authentication failed for user '"
                     + credentials.username() + "' from " + ctx.channel().remoteAddress());
-            ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.FAILURE))
+            ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(AUTH_FAILURE))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
