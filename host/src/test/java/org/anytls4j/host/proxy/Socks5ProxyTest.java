@@ -2,6 +2,9 @@ package org.anytls4j.host.proxy;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.util.Arrays;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -9,10 +12,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.anytls4j.host.direct.DirectTransport;
+import io.netty.channel.Channel;
+import java.util.concurrent.TimeUnit;
 import org.anytls4j.host.testing.NioGroups;
+import org.anytls4j.host.testing.RecordingTransport;
 import org.anytls4j.host.testing.RawClient;
 import org.anytls4j.host.testing.Socks5;
 import org.anytls4j.host.testing.TcpEchoServer;
+import org.anytls4j.host.testing.UdpEchoServer;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -185,6 +192,69 @@ class Socks5ProxyTest {
     void aSilentClientIsClosedAfterTheHandshakeTimeout() throws Exception {
         try (RawClient client = new RawClient(startProxy(ProxyUsers.none(), Duration.ofMillis(200)))) {
             client.write((byte) 5); // half a greeting, then nothing
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void udpAssociateThroughDirectRepliesWithTheDomainTheClientUsed() throws Exception {
+        try (UdpEchoServer udpEcho = new UdpEchoServer(group);
+             RawClient control = new RawClient(startProxy(ProxyUsers.none()));
+             DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp.setSoTimeout(RawClient.TIMEOUT_MILLIS);
+            Socks5.greet(control, Socks5.NO_AUTH);
+            // The client announces the address it will send from, as RFC 1928 intends.
+            Socks5.Reply reply = Socks5.command(control, Socks5.UDP_ASSOCIATE,
+                    (InetSocketAddress) udp.getLocalSocketAddress());
+            assertThat(reply.code).isZero();
+            byte[] request = Socks5.udpDatagram("localhost", udpEcho.address().getPort(), "by name".getBytes());
+            udp.send(new DatagramPacket(request, request.length, reply.bound));
+            byte[] buffer = new byte[2048];
+            DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
+            udp.receive(answer);
+            assertThat(Arrays.copyOf(buffer, answer.getLength())).isEqualTo(request);
+        }
+    }
+
+    @Test
+    void closingTheControlConnectionEndsTheUdpFlow() throws Exception {
+        InetSocketAddress address = startProxy(ProxyUsers.none());
+        RecordingTransport recording = new RecordingTransport(direct);
+        outbound.set(recording);
+        Channel flow;
+        try (RawClient control = new RawClient(address)) {
+            Socks5.greet(control, Socks5.NO_AUTH);
+            assertThat(Socks5.command(control, Socks5.UDP_ASSOCIATE, new InetSocketAddress("0.0.0.0", 0)).code)
+                    .isZero();
+            flow = recording.nextOpened();
+            assertThat(flow.isOpen()).isTrue();
+        }
+        assertThat(flow.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aClosedUdpFlowEndsTheControlConnection() throws Exception {
+        InetSocketAddress address = startProxy(ProxyUsers.none());
+        RecordingTransport recording = new RecordingTransport(direct);
+        outbound.set(recording);
+        try (RawClient control = new RawClient(address)) {
+            Socks5.greet(control, Socks5.NO_AUTH);
+            assertThat(Socks5.command(control, Socks5.UDP_ASSOCIATE, new InetSocketAddress("0.0.0.0", 0)).code)
+                    .isZero();
+            recording.nextOpened().close();
+            assertThat(control.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void tcpRelayClosesTheClientWhenTheDestinationCloses() throws Exception {
+        InetSocketAddress address = startProxy(ProxyUsers.none());
+        RecordingTransport recording = new RecordingTransport(direct);
+        outbound.set(recording);
+        try (RawClient client = new RawClient(address)) {
+            Socks5.greet(client, Socks5.NO_AUTH);
+            assertThat(Socks5.command(client, Socks5.CONNECT, echo.address()).code).isZero();
+            recording.nextOpened().close();
             assertThat(client.closedByServer()).isTrue();
         }
     }
