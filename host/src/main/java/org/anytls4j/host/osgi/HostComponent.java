@@ -1,5 +1,6 @@
 package org.anytls4j.host.osgi;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,6 +41,7 @@ public final class HostComponent {
     private final AtomicReference<NettyOutboundTransport> outbound = new AtomicReference<>();
     private final ProxyServer server;
     private volatile boolean active = true;
+    private volatile ChannelFuture listening;
 
     /** @throws IllegalArgumentException naming the property, if the configuration is invalid */
     @Activate
@@ -56,7 +58,8 @@ public final class HostComponent {
     }
 
     private void startListening() {
-        server.start().addListener(bound -> {
+        listening = server.start();
+        listening.addListener(bound -> {
             if (bound.isSuccess() || !active) {
                 return;
             }
@@ -90,6 +93,11 @@ public final class HostComponent {
     /** The transport requests go through now; for tests and diagnostics. */
     NettyOutboundTransport outbound() {
         return outbound.get();
+    }
+
+    /** The latest attempt to bind the listener. */
+    ChannelFuture listening() {
+        return listening;
     }
 
     ProxyServer server() {
