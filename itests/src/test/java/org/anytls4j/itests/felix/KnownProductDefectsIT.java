@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a host should be able to rely on but, with the client component as it is, cannot. Each test fails today
- * (seen in Felix 7.0.5 / SCR 2.2.14) and is reported; remove {@code @Disabled} once the component is fixed. Run
+ * (seen in Felix 7.0.5 / SCR 2.2.14; the tracker one only sometimes) and is reported; remove {@code @Disabled} once the component is fixed. Run
  * them anyway with {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}.
  */
 @Disabled("known product defects of AnyTlsClientComponent, reported; they fail until it is fixed")
@@ -80,7 +80,8 @@ class KnownProductDefectsIT {
 
     /**
      * Today a tracker that met the invalid configuration's service calls getService again on the MODIFIED event of
-     * the correction, while SCR is still reconfiguring, gets null, and never learns of the working transport.
+     * the correction; when that runs before SCR has taken the new configuration, it gets null and never learns of
+     * the working transport. A race: it failed in one of two runs here.
      */
     @Test
     void aHostTrackingTheTransportGetsItOnceTheConfigurationIsCorrected() throws Exception {
