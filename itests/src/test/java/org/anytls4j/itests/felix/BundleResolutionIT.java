@@ -1,6 +1,9 @@
 package org.anytls4j.itests.felix;
 
 import org.anytls4j.itests.support.BundleFiles;
+import org.anytls4j.itests.support.LogCapture;
+import org.anytls4j.itests.support.ServerConfig;
+import org.anytls4j.itests.support.TestPki;
 import org.anytls4j.itests.support.OsgiFramework;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +18,8 @@ import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.util.tracker.ServiceTracker;
 
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +116,25 @@ class BundleResolutionIT {
         assertThat(transport.getClass().getName()).isEqualTo("org.anytls4j.anytls.osgi.AnyTlsClientComponent");
         context.ungetService(reference);
         context.removeServiceListener(listener);
+    }
+
+    @Test
+    void aServerConfigurationMakesScrStartAServer() throws Exception {
+        try (LogCapture log = LogCapture.of("org.anytls4j")) {
+            Path pki = TestPki.write(Path.of(System.getProperty("itests.work", "target/itests-work"),
+                    "resolution-pki"));
+            ServerConfig config = ServerConfig.of("plain", "alice", "pw", pki);
+            CompletableFuture<InetSocketAddress> bound = config.bound(log);
+
+            createFactoryConfiguration(framework.context(), "org.anytls4j.anytls.server", "plain",
+                    config.toDictionary());
+
+            InetSocketAddress address = bound.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(address.getAddress().isLoopbackAddress()).isTrue();
+            try (Socket client = new Socket(address.getAddress(), address.getPort())) {
+                assertThat(client.isConnected()).isTrue();
+            }
+        }
     }
 
     /** {@code ConfigurationAdmin.getFactoryConfiguration(pid, alias, "?").update(properties)}, by reflection. */

@@ -7,6 +7,7 @@ import org.anytls4j.itests.support.EchoStream;
 import org.anytls4j.itests.support.LogCapture;
 import org.anytls4j.itests.support.LoopbackAnyTlsServer;
 import org.anytls4j.itests.support.Peers;
+import org.anytls4j.itests.support.ServerConfig;
 import org.anytls4j.transport.api.OutboundTransport;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
@@ -26,6 +27,7 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 import org.osgi.util.tracker.ServiceTracker;
 
 import java.lang.reflect.Array;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -133,6 +135,29 @@ class ClientComponentIT {
 
         assertThat(server.stats().streamsTotal()).isEqualTo(streamsBefore + 1);
         assertThat(transport.stats().opensSucceeded()).isEqualTo(1);
+        assertThat(log.texts()).noneMatch(text -> text.contains(PASSWORD));
+    }
+
+    @Test
+    void aStreamReachesTheEchoServerThroughAServerComponentConfiguredTheSameWay() throws Exception {
+        ServerConfig edge = ServerConfig.of("edge", "alice", PASSWORD, peers.pki());
+        CompletableFuture<InetSocketAddress> bound = edge.bound(log);
+        Configuration serverConfiguration = felix.configure(SERVER_PID, "edge", edge.toDictionary());
+        InetSocketAddress address = bound.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        felix.configure(CLIENT_PID, "edge-client", ClientConfig.of("edge-client",
+                "127.0.0.1:" + address.getPort(), PASSWORD, peers.pki()).toDictionary());
+
+        NettyOutboundTransport transport = felix.awaitTransport("edge-client");
+        EchoStream stream = EchoStream.openNow(transport, peers.echo().address(), TIMEOUT);
+        stream.echo("client and server in one framework".getBytes(StandardCharsets.UTF_8), TIMEOUT);
+        assertThat(felix.componentConfigurations(AnyTlsFelix.SERVER_COMPONENT)).singleElement()
+                .extracting(state -> state.state).isEqualTo(ComponentConfigurationDTO.ACTIVE);
+
+        // Deleting the server's configuration closes its sessions: the client's stream learns it lost its session.
+        serverConfiguration.delete();
+        stream.closed().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(stream.failure().getNow(null)).isInstanceOfSatisfying(TransportException.class,
+                failure -> assertThat(failure.reason()).isEqualTo(TransportException.Reason.SESSION_LOST));
         assertThat(log.texts()).noneMatch(text -> text.contains(PASSWORD));
     }
 

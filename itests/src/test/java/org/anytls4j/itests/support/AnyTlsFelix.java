@@ -28,6 +28,9 @@ public final class AnyTlsFelix implements AutoCloseable {
     public static final String ANYTLS_BSN = "org.anytls4j.anytls";
     public static final String CLIENT_PID = "org.anytls4j.anytls.client";
     public static final String SERVER_PID = "org.anytls4j.anytls.server";
+    /** DS names: the client component is named after its PID, the server component after its class. */
+    public static final String CLIENT_COMPONENT = CLIENT_PID;
+    public static final String SERVER_COMPONENT = "org.anytls4j.anytls.osgi.AnyTlsServerComponent";
     public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final OsgiFramework framework;
