@@ -3,6 +3,7 @@ package org.anytls4j.benchmarks.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -52,6 +53,14 @@ public class PaddedSessionWriteBenchmark {
     private static final ByteBuf PAYLOAD = Unpooled.unreleasableBuffer(
             PooledByteBufAllocator.DEFAULT.directBuffer(WRITE_SIZE).writeZero(WRITE_SIZE));
 
+    /** The stream's application: it only writes; closing the session at the end is expected, not an error. */
+    static final class EndsQuietly extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
     /** One client session with one confirmed stream. */
     @State(Scope.Thread)
     public static class Session {
@@ -67,7 +76,7 @@ public class PaddedSessionWriteBenchmark {
             ClientSessionHandler session = new ClientSessionHandler("bench", options, ClientSessionListener.NONE);
             carrier = new EmbeddedChannel(session);
             Promise<AnyTlsStreamChannel> opened = carrier.eventLoop().newPromise();
-            session.openStream(DESTINATION, new ChannelInboundHandlerAdapter(), null, false,
+            session.openStream(DESTINATION, new EndsQuietly(), null, false,
                     TimeUnit.SECONDS.toNanos(30), opened);
             carrier.writeInbound(new Frame(Command.SERVER_SETTINGS, 0,
                     Unpooled.copiedBuffer("v=2", StandardCharsets.US_ASCII)));
