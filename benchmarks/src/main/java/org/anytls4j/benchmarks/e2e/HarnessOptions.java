@@ -10,14 +10,16 @@ import java.util.Locale;
 
 /** Command-line options of {@link LoopbackHarness}; every size can be scaled down for a smoke run. */
 record HarnessOptions(long bytesPerCase, int runs, int opens, int idleSessions, int openStreams,
-                      List<TlsProvider> engines, List<IoRuntime.Kind> ioKinds, Path out, Path update,
+                      List<TlsProvider> engines, List<IoRuntime.Kind> ioKinds, List<ThroughputProbe.Path> paths,
+                      List<LoopbackHarness.Case> cases, boolean throughputOnly, Path out, Path update,
                       String commandLine) {
 
     private static final long MIB = 1L << 20;
 
     static String usage() {
         return "usage: LoopbackHarness [--full | --smoke] [--mib=N] [--runs=N] [--opens=N] [--sessions=N]"
-                + " [--streams=N] [--engines=JDK,OPENSSL] [--io=NIO,EPOLL] [--out=FILE] [--update=BENCHMARKS.md]";
+                + " [--streams=N] [--engines=JDK,OPENSSL] [--io=NIO,EPOLL] [--paths=PLAIN_TLS,ANYTLS]"
+                + " [--cases=1d,1u,8d,8u] [--throughput-only] [--out=FILE] [--update=BENCHMARKS.md]";
     }
 
     static HarnessOptions parse(String[] args) {
@@ -30,6 +32,9 @@ record HarnessOptions(long bytesPerCase, int runs, int opens, int idleSessions, 
         List<TlsProvider> engines = List.of(TlsProvider.JDK, TlsProvider.OPENSSL);
         List<IoRuntime.Kind> io = List.of(IoRuntime.Kind.NIO, IoRuntime.Kind.EPOLL);
         Path out = Path.of("benchmarks", "target", "e2e-results.md");
+        List<ThroughputProbe.Path> paths = List.of(ThroughputProbe.Path.values());
+        List<LoopbackHarness.Case> cases = LoopbackHarness.CASES;
+        boolean throughputOnly = false;
         Path update = null;
         for (String arg : args) {
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -67,6 +72,15 @@ record HarnessOptions(long bytesPerCase, int runs, int opens, int idleSessions, 
                 case "--io":
                     io = list(name, value, IoRuntime.Kind.class);
                     break;
+                case "--paths":
+                    paths = list(name, value, ThroughputProbe.Path.class);
+                    break;
+                case "--cases":
+                    cases = cases(value);
+                    break;
+                case "--throughput-only":
+                    throughputOnly = true;
+                    break;
                 case "--out":
                     out = Path.of(value);
                     break;
@@ -77,8 +91,25 @@ record HarnessOptions(long bytesPerCase, int runs, int opens, int idleSessions, 
                     throw new IllegalArgumentException("unknown option " + arg + "\n" + usage());
             }
         }
-        return new HarnessOptions(mib * MIB, runs, opens, sessions, streams, engines, io, out, update,
-                String.join(" ", args));
+        return new HarnessOptions(mib * MIB, runs, opens, sessions, streams, engines, io, paths, cases,
+                throughputOnly, out, update, String.join(" ", args));
+    }
+
+    /** Cases as {@code <streams><d|u>}, e.g. {@code 1u,8d}: for profiling one of them alone. */
+    private static List<LoopbackHarness.Case> cases(String value) {
+        List<LoopbackHarness.Case> cases = new ArrayList<>();
+        for (String item : value.split(",")) {
+            String token = item.trim().toLowerCase(Locale.ROOT);
+            if (!token.matches("[0-9]+[du]")) {
+                throw new IllegalArgumentException("--cases: '" + item + "' is not <streams><d|u>, e.g. 1u or 8d");
+            }
+            int streams = Integer.parseInt(token.substring(0, token.length() - 1));
+            if (streams < 1) {
+                throw new IllegalArgumentException("--cases: '" + item + "' needs at least one stream");
+            }
+            cases.add(new LoopbackHarness.Case(streams, token.endsWith("d")));
+        }
+        return List.copyOf(cases);
     }
 
     private static long positive(String name, String value) {

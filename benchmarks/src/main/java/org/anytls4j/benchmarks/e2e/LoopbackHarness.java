@@ -32,6 +32,7 @@ public final class LoopbackHarness {
     static final List<Case> CASES = List.of(new Case(1, true), new Case(1, false), new Case(8, true),
             new Case(8, false));
 
+    private static final long WARM_UP_BYTES = 48L << 20;
     private final HarnessOptions options;
     private final PrintStream progress;
 
@@ -78,16 +79,17 @@ public final class LoopbackHarness {
             try {
                 ThroughputProbe throughput = new ThroughputProbe(rig, transport);
                 LatencyProbe latency = new LatencyProbe(rig);
-                // Sessions and JIT warm up on a small transfer per case first; it is not recorded.
-                for (Case c : CASES) {
-                    for (ThroughputProbe.Path path : ThroughputProbe.Path.values()) {
-                        throughput.run(path, c.download(), c.streams(), Math.min(options.bytesPerCase(), 8L << 20)
+                // Sessions and JIT warm up on a transfer per case first; it is not recorded. 8 MiB was too little:
+                // the first recorded AnyTLS upload then ran partly interpreted, at 5-10x the client CPU of later runs.
+                for (Case c : options.cases()) {
+                    for (ThroughputProbe.Path path : options.paths()) {
+                        throughput.run(path, c.download(), c.streams(), Math.min(options.bytesPerCase(), WARM_UP_BYTES)
                                 / c.streams(), timeout());
                     }
                 }
                 for (int run = 1; run <= options.runs(); run++) {
-                    for (Case c : CASES) {
-                        for (ThroughputProbe.Path path : ThroughputProbe.Path.values()) {
+                    for (Case c : options.cases()) {
+                        for (ThroughputProbe.Path path : options.paths()) {
                             ThroughputProbe.Result result = throughput.run(path, c.download(), c.streams(),
                                     options.bytesPerCase() / c.streams(), timeout());
                             cell.add(c, path, result);
@@ -96,6 +98,9 @@ public final class LoopbackHarness {
                                     result.clientCpuSecondsPerGib(), result.serverCpuSecondsPerGib(),
                                     result.cipher());
                         }
+                    }
+                    if (options.throughputOnly()) {
+                        continue;
                     }
                     cell.warm.add(latency.warm(options.opens()));
                     cell.cold.add(latency.cold(options.opens()));
@@ -107,6 +112,9 @@ public final class LoopbackHarness {
                 }
             } finally {
                 transport.close();
+            }
+            if (options.throughputOnly()) {
+                return cell;
             }
             HeapProbe heap = new HeapProbe(rig);
             cell.idleSessions = heap.idleSessions(options.idleSessions());

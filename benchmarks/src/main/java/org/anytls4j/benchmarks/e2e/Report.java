@@ -13,6 +13,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
@@ -58,9 +59,9 @@ final class Report {
                 + " Server CPU plain / AnyTLS | Negotiated |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---|\n");
         for (CellResult cell : cells) {
-            for (Case c : LoopbackHarness.CASES) {
-                List<ThroughputProbe.Result> plain = cell.throughput.get(c).get(Path.PLAIN_TLS);
-                List<ThroughputProbe.Result> anytls = cell.throughput.get(c).get(Path.ANYTLS);
+            for (Case c : options.cases()) {
+                List<ThroughputProbe.Result> plain = results(cell, c, Path.PLAIN_TLS);
+                List<ThroughputProbe.Result> anytls = results(cell, c, Path.ANYTLS);
                 double plainRate = median(plain, ThroughputProbe.Result::mibPerSecond);
                 double anyRate = median(anytls, ThroughputProbe.Result::mibPerSecond);
                 md.append(String.format(Locale.ROOT, "| %s / %s | %s | %.0f | %.0f | %.0f %% | %.2f / %.2f |"
@@ -74,6 +75,9 @@ final class Report {
             }
         }
 
+        if (options.throughputOnly()) {
+            return md.toString();
+        }
         md.append("\n#### Stream-open latency through the SPI (ms)\n\n");
         md.append("| Engine / I/O | Warm pooled session p50 | p99 | Cold (new session) p50 | p99 |"
                 + " Plain TLS connect + handshake p50 | p99 |\n");
@@ -101,6 +105,10 @@ final class Report {
         return md.toString();
     }
 
+    private static List<ThroughputProbe.Result> results(CellResult cell, Case c, Path path) {
+        return cell.throughput.getOrDefault(c, Map.of()).getOrDefault(path, List.of());
+    }
+
     private static double median(List<ThroughputProbe.Result> results, ToDoubleFunction<ThroughputProbe.Result> f) {
         return Percentiles.median(results.stream().map(f::applyAsDouble).collect(Collectors.toList()));
     }
@@ -110,8 +118,8 @@ final class Report {
     }
 
     private static String ciphers(List<ThroughputProbe.Result> plain, List<ThroughputProbe.Result> anytls) {
-        String plainCipher = plain.get(0).cipher();
-        String anyCipher = anytls.get(0).cipher();
+        String plainCipher = plain.isEmpty() ? "n/a" : plain.get(0).cipher();
+        String anyCipher = anytls.isEmpty() ? "n/a" : anytls.get(0).cipher();
         return plainCipher.equals(anyCipher) ? plainCipher : "plain " + plainCipher + ", AnyTLS " + anyCipher;
     }
 
