@@ -87,7 +87,9 @@ class AuthBlockFuzzTest {
         if (hashMatches && stream.length >= blockLength) {
             assertThat(user[0]).isEqualTo("alice");
             assertThat(channel.pipeline().get(ServerAuthHandler.class)).isNull();
-            assertThat(channel.pipeline().get(ServerSessionHandler.class)).isNotNull();
+            // The session runs, or already closed because of the frames that followed the block (a SYN before
+            // Settings, say): closing empties the pipeline. A fuzzing finding of this test's own first oracle.
+            assertThat(channel.pipeline().get(ServerSessionHandler.class) != null || !channel.isOpen()).isTrue();
             assertThat(fallbackGot[0]).isNull();
         } else {
             assertThat(user[0]).isNull();
