@@ -51,7 +51,9 @@ class AuthTimeoutTest {
 
     @Test
     void aClientThatSendsNothingAfterTheHandshakeIsCutAtTheTimeout() {
-        channel = new EmbeddedChannel(authHandler());
+        channel = new EmbeddedChannel();
+        channel.freezeTime(); // only advanceTimeBy moves the clock, however slow the machine is
+        channel.pipeline().addLast(authHandler());
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
         channel.advanceTimeBy(AUTH_TIMEOUT.toMillis() - 1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
@@ -66,6 +68,7 @@ class AuthTimeoutTest {
     void theTimeoutDoesNotRunWhileTheTlsHandshakeIsStillGoingOn() throws Exception {
         SslContext tls = TestCertificates.serverContext();
         channel = new EmbeddedChannel();
+        channel.freezeTime();
         channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
         channel.pipeline().addLast("auth", authHandler());
         // No ClientHello yet: the handshake is pending, its own timeout (10 s by default) governs it.
