@@ -322,8 +322,10 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
                 session.idleSince = wallClock.instant();
                 lease.release(session.isUsable());
             });
-            if (result.trySuccess(stream)) {
+            // Count before completing: whoever waits on the future must see the counters already updated.
+            if (result.setUncancellable()) {
                 succeeded();
+                result.trySuccess(stream);
             } else {
                 stream.close();
             }
@@ -408,8 +410,10 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     }
 
     private void fail(Promise<Channel> result, TransportException cause) {
-        if (result.tryFailure(cause)) {
+        // Count before completing: whoever waits on the future must see the counters already updated.
+        if (result.setUncancellable()) {
             counters.failed(cause, wallClock.instant());
+            result.tryFailure(cause);
         }
     }
 
