@@ -129,7 +129,14 @@ final class FaultyRelay implements AutoCloseable {
 
         private void reset(Channel channel) {
             // SO_LINGER 0 turns the close into an RST: no orderly FIN, like a crashed host's kernel answering.
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            // A side the peer already closed needs no reset (and its socket refuses the option).
+            if (channel.isOpen()) {
+                try {
+                    channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                } catch (io.netty.channel.ChannelException closedMeanwhile) {
+                    // closed between the check and the option: nothing left to reset
+                }
+            }
             channel.close();
         }
     }

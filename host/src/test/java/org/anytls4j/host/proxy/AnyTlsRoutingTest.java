@@ -23,7 +23,6 @@ import org.anytls4j.host.testing.UdpEchoServer;
 import org.anytls4j.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,15 +100,6 @@ class AnyTlsRoutingTest {
         }
     }
 
-    /*
-     * Disabled because of a bug in the bundle, not in the host: UdpOverTcp.readPayload returns a retained slice of
-     * the CompositeByteBuf that UdpOverTcpServerHandler (and UdpOverTcpClientCodec) accumulate into, and the
-     * discardReadComponents() that follows shifts the composite's indexes under the slice. The server's write of
-     * the DatagramPacket then fails with "IndexOutOfBoundsException: index: 2, length: 2 (expected: range(0, 0))"
-     * (the future is ignored), so no datagram ever leaves the server. Enable once that is fixed; the same flow
-     * through the direct transport is covered by Socks5ProxyTest.
-     */
-    @Disabled("bundle bug: UoT payload slices invalidated by discardReadComponents (see comment)")
     @Test
     void socks5UdpAssociateThroughAnyTlsRepliesWithThePeer() throws Exception {
         try (RawClient control = new RawClient(proxy.localAddress());
