@@ -41,6 +41,7 @@ import org.anytls4j.transport.api.TransportException.Phase;
 import org.anytls4j.transport.api.TransportException.Reason;
 import org.anytls4j.transport.api.TransportHealth;
 import org.anytls4j.transport.api.TransportStats;
+import org.anytls4j.transport.api.UdpMode;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 import org.anytls4j.transport.api.netty.TransportAttributes;
 
@@ -267,6 +268,13 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
             return result;
         }
         boolean udp = request.network() == Network.UDP;
+        if (udp) {
+            TransportException unsendable = checkUdpDestination(request);
+            if (unsendable != null) {
+                fail(result, unsendable);
+                return result;
+            }
+        }
         InetSocketAddress target = udp ? UdpOverTcp.V2_DESTINATION : request.destination().toSocketAddress();
         ChannelHandler streamHandler = new StreamInitializer(request, handler);
         long timeoutNanos = request.openTimeout().orElse(openTimeout).toNanos();
@@ -287,15 +295,10 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     private void openOnSession(OpenRequest request, Lease<PooledClientSession> lease, InetSocketAddress target,
                                ChannelHandler streamHandler, boolean udp, long timeoutNanos, Promise<Channel> result) {
         PooledClientSession session = lease.session();
-        ByteBuf udpRequest = null;
-        if (udp) {
-            // The UoT request header leaves with the open, not lazily with the first datagram: the server then
-            // answers SYNACK at once, so a quiet flow never trips the SYNACK watchdog (golden udp-reused-late).
-            boolean connect = request.udpMode() == org.anytls4j.transport.api.UdpMode.CONNECTED;
-            InetSocketAddress udpDestination = request.destination().toSocketAddress();
-            udpRequest = ByteBufAllocator.DEFAULT.buffer(UdpOverTcp.requestLength(udpDestination));
-            UdpOverTcp.encodeRequest(udpRequest, connect, udpDestination);
-        }
+        // The UoT request header leaves with the open, not lazily with the first datagram as the reference client
+        // does: a server that waits for the header before its SYNACK then still answers at once, so a quiet flow
+        // never trips the SYNACK watchdog of a reused session (golden udp-reused-late). Checked in open().
+        ByteBuf udpRequest = udp ? udpRequestHeader(request) : null;
         Future<AnyTlsStreamChannel> opening = session.handler().openStream(target, streamHandler, udpRequest,
                 lease.reused(), java.time.Duration.ofNanos(timeoutNanos));
         result.addListener(done -> {
@@ -330,6 +333,24 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
                 stream.close();
             }
         });
+    }
+
+    /** Refuses a UDP destination the request header cannot carry before any session is taken for it. */
+    private TransportException checkUdpDestination(OpenRequest request) {
+        try {
+            UdpOverTcp.requestLength(request.destination().toSocketAddress());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return new TransportException(Reason.ADDRESS_UNSUPPORTED, Phase.STREAM_OPEN, name,
+                    "cannot send UDP destination " + request.destination() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ByteBuf udpRequestHeader(OpenRequest request) {
+        InetSocketAddress destination = request.destination().toSocketAddress();
+        ByteBuf header = ByteBufAllocator.DEFAULT.buffer(UdpOverTcp.requestLength(destination));
+        UdpOverTcp.encodeRequest(header, request.udpMode() == UdpMode.CONNECTED, destination);
+        return header;
     }
 
     private CompletableFuture<PooledClientSession> dial(long sequence) {

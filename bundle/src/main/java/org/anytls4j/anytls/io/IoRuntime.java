@@ -49,8 +49,21 @@ public final class IoRuntime implements AutoCloseable {
             throw new IllegalStateException("the epoll transport is not available here: " + Epoll.unavailabilityCause());
         }
         DefaultThreadFactory threadFactory = new DefaultThreadFactory(name, true);
+        EventLoopGroup epollGroup = null;
         if (epoll) {
-            this.group = new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory());
+            try {
+                epollGroup = new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory());
+            } catch (Throwable unusable) {
+                // The library loaded but cannot be used here (seen when another class loader of the same JVM
+                // loaded it first, as in OSGi frameworks sharing Netty): NIO works everywhere.
+                if (requested == Kind.EPOLL) {
+                    throw new IllegalStateException("the epoll transport cannot be used here", unusable);
+                }
+                LOG.log(System.Logger.Level.WARNING, "epoll unusable, using NIO: {0}", unusable.toString());
+            }
+        }
+        if (epollGroup != null) {
+            this.group = epollGroup;
             this.socketChannel = EpollSocketChannel.class;
             this.serverSocketChannel = EpollServerSocketChannel.class;
             this.datagramChannel = EpollDatagramChannel.class;

@@ -3,7 +3,9 @@ package org.anytls4j.anytls.osgi;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.anytls4j.anytls.client.ReconfigurableClientTransport;
 import org.anytls4j.anytls.config.ClientProperties;
 import org.anytls4j.anytls.config.ClientSettings;
@@ -16,6 +18,7 @@ import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.OutboundTransport;
 import org.anytls4j.transport.api.SessionSnapshot;
 import org.anytls4j.transport.api.TransportConstants;
+import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.TransportHealth;
 import org.anytls4j.transport.api.TransportStats;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
@@ -52,7 +55,8 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
     private static final System.Logger LOG = System.getLogger(AnyTlsClientComponent.class.getName());
 
     private IoRuntime io;
-    private ReconfigurableClientTransport transport;
+    private volatile ReconfigurableClientTransport transport;
+    private volatile String lastName;
 
     @Activate
     void activate(Map<String, Object> properties) {
@@ -67,6 +71,7 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
                     e.getMessage());
             throw e;
         }
+        lastName = settings.name();
         LOG.log(System.Logger.Level.INFO, "AnyTLS transport {0} started ({1}:{2})", settings.name(),
                 settings.serverHost(), String.valueOf(settings.serverPort()));
     }
@@ -108,7 +113,15 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
 
     @Override
     public Future<Channel> open(OpenRequest request, ChannelHandler handler, EventLoop preferredLoop) {
-        return transport.open(request, handler, preferredLoop);
+        ReconfigurableClientTransport current = transport;
+        if (current == null) {
+            // A host that kept the service object past deactivation gets the contract's answer, not an NPE.
+            EventExecutor executor = preferredLoop != null ? preferredLoop : GlobalEventExecutor.INSTANCE;
+            return executor.newFailedFuture(new TransportException(TransportException.Reason.SHUTDOWN,
+                    TransportException.Phase.QUEUE, String.valueOf(lastName),
+                    "the transport was deactivated (its configuration was deleted or changed)", null));
+        }
+        return current.open(request, handler, preferredLoop);
     }
 
     @Override

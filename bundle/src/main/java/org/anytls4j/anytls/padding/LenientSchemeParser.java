@@ -24,12 +24,21 @@ import java.util.OptionalLong;
  *   <li>Items: exactly {@code c} is a check mark; {@code a-b} (exactly one {@code -}) with two Go
  *       {@code ParseInt} integers is a range, swapped if {@code a > b}, skipped if either is {@code <= 0};
  *       anything else is skipped silently.</li>
- *   <li>One deliberate difference: a size above {@link #MAX_SIZE} (1 MiB) is skipped. Go would try to
- *       allocate whatever a server asks for; we do not let a remote peer size our buffers without limit.</li>
+ *   <li>Deliberate differences: a size above {@link #MAX_SIZE} (1 MiB) is skipped, and a scheme whose
+ *       rules for the shaped packets ({@code 1 <= key < stop}) add up to more than {@link #MAX_RULE_SUM} for
+ *       one packet or {@link #MAX_TOTAL_SUM} for all of them is rejected as a whole. Go would try to allocate
+ *       whatever a server asks for; we do not let a remote peer size our buffers, or make us send gigabytes of
+ *       padding, without limit. Shaping resolves all sizes of a packet at once, so without the per-packet limit a
+ *       pushed rule of a few thousand 1 MiB items would make one write allocate gigabytes (found by
+ *       {@code PaddingSchemeFuzzTest}).</li>
  * </ul>
  */
 final class LenientSchemeParser {
     static final int MAX_SIZE = 1024 * 1024;
+    /** The most padding one shaped packet may ask for (range maxima added up). */
+    static final long MAX_RULE_SUM = 1024 * 1024;
+    /** The most padding all shaped packets of a session may ask for together. */
+    static final long MAX_TOTAL_SUM = 8 * 1024 * 1024;
 
     private static final String STOP_KEY = "stop";
     private static final String CHECK_MARK = "c";
@@ -68,7 +77,33 @@ final class LenientSchemeParser {
                 }
             }
         });
-        return new PaddingScheme(raw, asGoUint32(stop.getAsLong()), rules);
+        int stopPacket = asGoUint32(stop.getAsLong());
+        checkBudget(rules, stopPacket);
+        return new PaddingScheme(raw, stopPacket, rules);
+    }
+
+    /** Rejects a scheme whose shaped packets ask for more padding than a client should ever produce. */
+    private static void checkBudget(Map<Integer, List<SizeItem>> rules, int stop) {
+        long total = 0;
+        for (Map.Entry<Integer, List<SizeItem>> rule : rules.entrySet()) {
+            int packet = rule.getKey();
+            if (packet < 1 || packet >= stop) {
+                continue; // key 0 is the auth padding (one u16), keys from stop on never apply
+            }
+            long sum = 0;
+            for (SizeItem item : rule.getValue()) {
+                sum += item.isCheckMark() ? 0 : item.max();
+            }
+            if (sum > MAX_RULE_SUM) {
+                throw new InvalidPaddingSchemeException("padding scheme key " + packet + " sizes add up to " + sum
+                        + " bytes, more than the " + MAX_RULE_SUM + " a client pads one packet with");
+            }
+            total += sum;
+        }
+        if (total > MAX_TOTAL_SUM) {
+            throw new InvalidPaddingSchemeException("padding scheme sizes add up to " + total
+                    + " bytes, more than the " + MAX_TOTAL_SUM + " a client pads one session with");
+        }
     }
 
     private static int asGoUint32(long stop) {

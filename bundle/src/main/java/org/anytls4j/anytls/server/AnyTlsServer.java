@@ -40,7 +40,9 @@ public final class AnyTlsServer implements AutoCloseable {
     private final ServerStats stats = new ServerStats();
     private final ChannelGroup connections = new DefaultChannelGroup("anytls-server", GlobalEventExecutor.INSTANCE);
     private final AtomicLong sessionIds = new AtomicLong();
-    private volatile Channel listener;
+    /** The latest bind attempt; its channel is the listener once it succeeded. */
+    private volatile ChannelFuture binding;
+    private volatile boolean closed;
 
     private AnyTlsServer(Builder builder) {
         this.config = builder;
@@ -50,7 +52,11 @@ public final class AnyTlsServer implements AutoCloseable {
         return new Builder(name, io, tls, users);
     }
 
-    /** Binds the listener; the future's channel tells the bound address (port 0 picks a free port). */
+    /**
+     * Binds the listener; the future's channel tells the bound address (port 0 picks a free port). A failed bind
+     * may be retried by calling this again. A bind that completes after {@link #close(Duration)} closes its
+     * listener at once, so a server closed while binding never ends up listening.
+     */
     public ChannelFuture start() {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(config.io.group())
@@ -62,6 +68,10 @@ public final class AnyTlsServer implements AutoCloseable {
                     protected void initChannel(Channel channel) {
                         stats.connectionsAccepted.increment();
                         connections.add(channel);
+                        if (closed) {
+                            channel.close(); // accepted while the listener was closing
+                            return;
+                        }
                         SslHandler tls = config.tls.get().newHandler(channel.alloc());
                         tls.setHandshakeTimeoutMillis(config.handshakeTimeout.toMillis());
                         channel.pipeline().addLast("tls", tls);
@@ -70,8 +80,12 @@ public final class AnyTlsServer implements AutoCloseable {
                     }
                 });
         ChannelFuture bound = bootstrap.bind(config.bindAddress);
-        // Set before returning: a thread waiting on the future may wake before its listeners ran.
-        listener = bound.channel();
+        binding = bound;
+        // close() writes `closed` then reads `binding`; we wrote `binding` and now read `closed`: with both
+        // volatile, at least one side sees the other, so a racing close never leaves a listener open.
+        if (closed) {
+            bound.channel().close();
+        }
         bound.addListener((ChannelFuture done) -> {
             if (done.isSuccess()) {
                 LOG.log(System.Logger.Level.INFO, "AnyTLS server {0} listening on {1}", config.name,
@@ -104,6 +118,11 @@ public final class AnyTlsServer implements AutoCloseable {
 
     private final ServerEvents events = new ServerEvents() {
         @Override
+        public void authenticated(SocketAddress client, String user) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: user {1} authenticated from {2}", config.name, user, client);
+        }
+
+        @Override
         public void authenticationFailed(SocketAddress client, String why) {
             stats.authenticationFailures.increment();
             LOG.log(System.Logger.Level.DEBUG, "{0}: authentication failed from {1}: {2}", config.name, client, why);
@@ -133,10 +152,13 @@ public final class AnyTlsServer implements AutoCloseable {
         }
     };
 
-    /** The bound address, or null before {@link #start()} completed. */
+    /** The listening address, or null while not listening (before {@link #start()} completed, after close). */
     public InetSocketAddress localAddress() {
-        Channel bound = listener;
-        return bound == null ? null : (InetSocketAddress) bound.localAddress();
+        ChannelFuture bound = binding;
+        if (bound == null || !bound.isSuccess() || !bound.channel().isActive()) {
+            return null;
+        }
+        return (InetSocketAddress) bound.channel().localAddress();
     }
 
     public String name() {
@@ -149,10 +171,12 @@ public final class AnyTlsServer implements AutoCloseable {
 
     /** Closes the listener first, then every connection; waits at most {@code timeout}. Not on an event loop. */
     public void close(Duration timeout) {
+        closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
-        Channel bound = listener;
+        ChannelFuture bound = binding;
         if (bound != null) {
-            bound.close().awaitUninterruptibly(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            // Closing a listener that is still binding is fine: the bind then fails and nothing listens.
+            bound.channel().close().awaitUninterruptibly(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         }
         long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         if (!connections.close().awaitUninterruptibly(left, TimeUnit.MILLISECONDS)) {

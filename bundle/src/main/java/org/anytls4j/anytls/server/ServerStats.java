@@ -21,7 +21,11 @@ public final class ServerStats {
                 bytesToClients.sum(), outboundConnectFailures.sum());
     }
 
-    /** An immutable reading of the counters. Bytes are stream payload bytes, without framing, padding or TLS. */
+    /**
+     * An immutable reading of the counters. Bytes are stream payload bytes, without framing, padding or TLS;
+     * bytes from clients include each stream's leading destination address (§8.1). A stream's bytes are counted
+     * when it closes.
+     */
     public record Snapshot(long connectionsAccepted, long sessionsTotal, long sessionsActive, long streamsTotal,
                            long streamsActive, long authenticationFailures, long fallbacks, long bytesFromClients,
                            long bytesToClients, long outboundConnectFailures) {

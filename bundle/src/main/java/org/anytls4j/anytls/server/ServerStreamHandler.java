@@ -11,6 +11,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.StreamAttributes;
 import org.anytls4j.anytls.wire.SocksAddress;
 import org.anytls4j.anytls.wire.WireFormatException;
 
@@ -141,6 +142,8 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             state = State.DONE;
+            LOG.log(System.Logger.Level.DEBUG, "stream {0} of user {1}: connected to {2}", stream, user(ctx),
+                    destination);
             ((AnyTlsStreamChannel) stream).reportConnectResult(null);
             ByteBuf early = received;
             received = null;
@@ -164,15 +167,21 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     private void fail(ChannelHandlerContext ctx, String error) {
         state = State.DONE;
         cancelDeadline();
-        LOG.log(System.Logger.Level.DEBUG, "stream {0}: {1}", ctx.channel(), error);
+        LOG.log(System.Logger.Level.DEBUG, "stream {0} of user {1}: {2}", ctx.channel(), user(ctx), error);
         ((AnyTlsStreamChannel) ctx.channel()).reportConnectResult(error);
         ctx.close();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, "stream {0} failed: {1}", ctx.channel(), cause.toString());
+        LOG.log(System.Logger.Level.DEBUG, "stream {0} of user {1} failed: {2}", ctx.channel(), user(ctx),
+                cause.toString());
         ctx.close();
+    }
+
+    /** The authenticated user the session layer attached to this stream, for logs. */
+    private static String user(ChannelHandlerContext ctx) {
+        return ctx.channel().attr(StreamAttributes.USER).get();
     }
 
     private void cancelDeadline() {

@@ -2,11 +2,14 @@ package org.anytls4j.anytls.server;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -19,36 +22,64 @@ import org.anytls4j.anytls.wire.UdpOverTcp;
 import org.anytls4j.anytls.wire.UotPacket;
 import org.anytls4j.anytls.wire.WireFormatException;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves one UDP-over-TCP v2 flow (§13.1) on the server: reads the request header, opens a UDP socket, reports the
- * result with SYNACK, then carries datagrams both ways — length-prefixed to the request's destination in connect
- * mode, address-prefixed to per-packet destinations otherwise. Domains are resolved per packet without blocking; a
- * packet whose name does not resolve is dropped whole (sing's helper would desync here). Replies from an address a
- * domain resolved to are reported under that domain, so the client sees the peer it named.
+ * Serves one UDP-over-TCP v2 flow (§13.1) on the server, from the moment its magic destination was read: opens a
+ * UDP socket, reports it with SYNACK, reads the request header, then carries datagrams both ways — length-prefixed
+ * to the request's destination in connect mode, address-prefixed to per-packet destinations otherwise.
  *
- * <p>The flow ends when the stream closes, when the UDP socket fails, or after {@code idleTimeout} without traffic.
+ * <p><b>SYNACK before the request header.</b> Reference clients send the request header lazily, with the first
+ * datagram; a server that waits for it before confirming makes a quiet flow on a reused session miss the client's
+ * 3 s SYNACK watchdog, and the client then kills its whole session (golden {@code udp-reused-late.txt}). The UDP
+ * socket does not depend on the request, so it is opened at once and confirmed as soon as it is bound, like
+ * anytls-rs and mihomo do (§13.3). A header that is malformed before the socket is bound still gets an error
+ * SYNACK; later, only a FIN is possible.
+ *
+ * <p><b>Datagrams.</b> Domains are resolved without blocking: once for the connect target, per packet in
+ * association mode. A packet whose name does not resolve is consumed whole and dropped (sing's helper would desync,
+ * anytls-go would end the flow: dropping is what UDP promises). Replies from an address a domain resolved to are
+ * reported under that domain, so the client sees the peer it named. In connect mode only datagrams from the
+ * connect target are relayed: the client attributes every reply to that target, so anything else would be a
+ * forgery it could not detect.
+ *
+ * <p>The flow ends when the stream closes, when the UDP socket fails, on a malformed header or packet (that stream
+ * only; the session and its other streams go on), or after {@code idleTimeout} without traffic either way.
  */
 public final class UdpOverTcpServerHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(UdpOverTcpServerHandler.class.getName());
     private static final int MAX_REPLY_NAMES = 256;
+    /**
+     * Receive buffer of the UDP socket: Netty's datagram default (2048 bytes) silently truncates larger datagrams,
+     * and UoT carries up to 65535.
+     */
+    private static final int DATAGRAM_BUFFER = 64 * 1024;
+    private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF};
 
     private final Bootstrap udpBootstrap;
     private final AddressResolverGroup<InetSocketAddress> resolvers;
     private final Duration idleTimeout;
 
-    private CompositeByteBuf received;
-    private UdpOverTcp.Request request;
-    private Channel udp;
-    private AddressResolver<InetSocketAddress> resolver;
-    private InetSocketAddress connectTarget;
     private ChannelHandlerContext ctx;
-    /** Resolved address → the domain destination the client named, for replies. */
+    private CompositeByteBuf received;
+    private AddressResolver<InetSocketAddress> resolver;
+    private boolean socketRequested;
+    private boolean synAckSent;
+    private boolean closing;
+    private Channel udp;
+    private UdpOverTcp.Request request;
+    private boolean resolvingTarget;
+    private InetSocketAddress connectTarget;
+    /** Resolved address → the domain destination the client named, for replies in association mode. */
     private final Map<InetSocketAddress, InetSocketAddress> replyNames =
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -59,12 +90,14 @@ public final class UdpOverTcpServerHandler extends ChannelInboundHandlerAdapter 
 
     /**
      * @param udpBootstrap a bootstrap with the datagram channel type set; event loop and handler are set here
+     * @param resolvers    non-blocking resolution of domain destinations
+     * @param idleTimeout  a flow without traffic for this long is closed; zero or negative never closes it
      */
     public UdpOverTcpServerHandler(Bootstrap udpBootstrap, AddressResolverGroup<InetSocketAddress> resolvers,
                                    Duration idleTimeout) {
-        this.udpBootstrap = udpBootstrap;
-        this.resolvers = resolvers;
-        this.idleTimeout = idleTimeout;
+        this.udpBootstrap = Objects.requireNonNull(udpBootstrap, "udpBootstrap");
+        this.resolvers = Objects.requireNonNull(resolvers, "resolvers");
+        this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
     }
 
     @Override
@@ -76,10 +109,20 @@ public final class UdpOverTcpServerHandler extends ChannelInboundHandlerAdapter 
             ctx.pipeline().addBefore(ctx.name(), "udp-idle",
                     new IdleStateHandler(0, 0, idleTimeout.toNanos(), TimeUnit.NANOSECONDS));
         }
+        if (ctx.channel().isActive()) {
+            openSocket();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        openSocket();
+        ctx.fireChannelActive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        closing = true;
         if (received != null) {
             received.release();
             received = null;
@@ -102,7 +145,7 @@ public final class UdpOverTcpServerHandler extends ChannelInboundHandlerAdapter 
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (received == null || !(msg instanceof ByteBuf)) {
+        if (closing || received == null || !(msg instanceof ByteBuf)) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -113,115 +156,203 @@ public final class UdpOverTcpServerHandler extends ChannelInboundHandlerAdapter 
                 if (request == null) {
                     return;
                 }
-                openSocket(ctx);
-                return;
+                if (request.connect()) {
+                    resolveConnectTarget();
+                }
             }
-            if (udp != null && udp.isActive()) {
-                forwardPackets();
-            }
+            forwardPackets();
         } catch (WireFormatException e) {
-            // A malformed header or packet ends this flow only; the session and its other streams go on.
-            LOG.log(System.Logger.Level.DEBUG, "UDP flow {0}: {1}", ctx.channel(), e.getMessage());
-            if (udp == null) {
-                ((AnyTlsStreamChannel) ctx.channel()).reportConnectResult("udp over tcp: " + e.getMessage());
-            }
-            ctx.close();
+            fail("udp over tcp: " + e.getMessage());
         }
     }
 
-    private void openSocket(ChannelHandlerContext ctx) {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, "UDP flow {0} failed: {1}", ctx.channel(), cause.toString());
+        closing = true;
+        ctx.close();
+    }
+
+    private void openSocket() {
+        if (socketRequested) {
+            return;
+        }
+        socketRequested = true;
         Channel stream = ctx.channel();
         ChannelFuture bound = udpBootstrap.clone(stream.eventLoop())
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BUFFER))
                 .handler(new ReplyHandler(stream))
                 .bind(new InetSocketAddress(0));
         bound.addListener((ChannelFuture done) -> {
             if (!done.isSuccess()) {
-                ((AnyTlsStreamChannel) stream).reportConnectResult("listen udp: " + done.cause().getMessage());
-                stream.close();
+                fail("listen udp: " + done.cause().getMessage());
+                return;
+            }
+            if (closing || !stream.isActive()) {
+                done.channel().close();
                 return;
             }
             udp = done.channel();
-            if (!stream.isActive()) {
-                udp.close();
-                return;
-            }
             udp.closeFuture().addListener(closed -> stream.close());
-            ((AnyTlsStreamChannel) stream).reportConnectResult(null);
-            if (request.connect()) {
-                resolveConnectTarget(stream);
-            } else {
+            reportSynAck(null);
+            try {
                 forwardPackets();
+            } catch (WireFormatException e) {
+                fail("udp over tcp: " + e.getMessage());
             }
         });
     }
 
-    private void resolveConnectTarget(Channel stream) {
+    private void resolveConnectTarget() {
         InetSocketAddress destination = request.destination();
         if (!destination.isUnresolved()) {
-            connectTarget = destination;
-            forwardPackets();
+            connectTarget = normalized(destination);
             return;
         }
+        resolvingTarget = true;
         resolver.resolve(destination).addListener((Future<InetSocketAddress> resolved) -> {
-            if (!resolved.isSuccess()) {
-                LOG.log(System.Logger.Level.DEBUG, "UDP flow {0}: cannot resolve {1}", stream, destination);
-                stream.close();
+            resolvingTarget = false;
+            if (closing) {
                 return;
             }
-            connectTarget = resolved.getNow();
-            forwardPackets();
+            if (!resolved.isSuccess()) {
+                fail("udp over tcp: lookup " + destination.getHostString() + ": "
+                        + resolved.cause().getMessage());
+                return;
+            }
+            connectTarget = normalized(resolved.getNow());
+            try {
+                forwardPackets();
+            } catch (WireFormatException e) {
+                fail("udp over tcp: " + e.getMessage());
+            }
         });
     }
 
+    /** Sends every whole packet received so far, once the socket (and, in connect mode, the target) is ready. */
     private void forwardPackets() {
-        if (received == null || request.connect() && connectTarget == null) {
+        if (closing || received == null || request == null || udp == null
+                || request.connect() && (resolvingTarget || connectTarget == null)) {
             return;
         }
+        boolean wrote = false;
         for (;;) {
             if (request.connect()) {
                 ByteBuf payload = UdpOverTcp.tryDecodeConnectPacket(received);
                 if (payload == null) {
                     break;
                 }
-                udp.write(new DatagramPacket(payload, connectTarget));
+                wrote |= send(connectTarget, detach(payload, udp.alloc()));
             } else {
                 UotPacket packet = UdpOverTcp.tryDecodePacket(received);
                 if (packet == null) {
                     break;
                 }
-                send(packet);
+                InetSocketAddress peer = packet.peer();
+                ByteBuf payload = detach(packet.content().retain(), udp.alloc());
+                packet.release();
+                wrote |= send(peer, payload);
             }
         }
         received.discardReadComponents();
-        udp.flush();
+        if (wrote) {
+            udp.flush();
+        }
     }
 
-    private void send(UotPacket packet) {
-        InetSocketAddress peer = packet.peer();
-        ByteBuf payload = packet.payload();
+    /** @return whether the datagram was written now (and still needs a flush) */
+    private boolean send(InetSocketAddress peer, ByteBuf payload) {
+        if (!udp.isWritable()) {
+            // The socket's send queue is full: drop, as UDP may, rather than stall the stream (and with it the
+            // whole session, which has no per-stream flow control).
+            LOG.log(System.Logger.Level.TRACE, "UDP flow {0}: send queue full, dropped a datagram to {1}",
+                    ctx.channel(), peer);
+            payload.release();
+            return false;
+        }
         if (!peer.isUnresolved()) {
             udp.write(new DatagramPacket(payload, peer));
-            return;
+            return true;
         }
+        Channel socket = udp;
         resolver.resolve(peer).addListener((Future<InetSocketAddress> resolved) -> {
-            if (!resolved.isSuccess() || udp == null || !udp.isActive()) {
+            if (!resolved.isSuccess()) {
+                LOG.log(System.Logger.Level.DEBUG, "UDP flow {0}: dropped a datagram to {1}: {2}", ctx.channel(),
+                        peer, resolved.cause().toString());
                 payload.release();
                 return;
             }
-            replyNames.put(resolved.getNow(), peer);
-            udp.writeAndFlush(new DatagramPacket(payload, resolved.getNow()));
+            if (!socket.isActive()) {
+                payload.release();
+                return;
+            }
+            InetSocketAddress address = normalized(resolved.getNow());
+            replyNames.put(address, peer);
+            socket.writeAndFlush(new DatagramPacket(payload, address));
         });
+        return false;
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, "UDP flow {0} failed: {1}", ctx.channel(), cause.toString());
+    private void reportSynAck(String error) {
+        if (!synAckSent) {
+            synAckSent = true;
+            ((AnyTlsStreamChannel) ctx.channel()).reportConnectResult(error);
+        }
+    }
+
+    /** Ends this flow: an error SYNACK if none was sent yet (later only the FIN can tell), then close. */
+    private void fail(String error) {
+        LOG.log(System.Logger.Level.DEBUG, "UDP flow {0}: {1}", ctx.channel(), error);
+        closing = true;
+        reportSynAck(error);
         ctx.close();
+    }
+
+    /**
+     * Copies a payload out of {@link #received}. A slice would go on pointing into the composite, whose indices
+     * shift when its read components are discarded; the datagram may still be queued in the socket by then.
+     */
+    private static ByteBuf detach(ByteBuf slice, ByteBufAllocator alloc) {
+        try {
+            ByteBuf copy = alloc.directBuffer(slice.readableBytes());
+            copy.writeBytes(slice);
+            return copy;
+        } finally {
+            slice.release();
+        }
+    }
+
+    /**
+     * One spelling per address: a dual-stack socket may report an IPv4 peer as IPv4-mapped IPv6, and the reply
+     * names and the connect target must match it either way.
+     */
+    static InetSocketAddress normalized(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        if (ip instanceof Inet6Address) {
+            byte[] bytes = ip.getAddress();
+            if (Arrays.equals(bytes, 0, IPV4_MAPPED_PREFIX.length, IPV4_MAPPED_PREFIX, 0, IPV4_MAPPED_PREFIX.length)) {
+                try {
+                    return new InetSocketAddress(InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16)),
+                            address.getPort());
+                } catch (UnknownHostException impossible) {
+                    throw new IllegalStateException("4 address bytes refused", impossible);
+                }
+            }
+            if (((Inet6Address) ip).getScopeId() != 0) {
+                try {
+                    return new InetSocketAddress(InetAddress.getByAddress(bytes), address.getPort());
+                } catch (UnknownHostException impossible) {
+                    throw new IllegalStateException("16 address bytes refused", impossible);
+                }
+            }
+        }
+        return address;
     }
 
     /** Frames each datagram received on the UDP socket back into the stream. */
     private final class ReplyHandler extends ChannelInboundHandlerAdapter {
         private final Channel stream;
+        private boolean wrote;
 
         ReplyHandler(Channel stream) {
             this.stream = stream;
@@ -230,16 +361,19 @@ public final class UdpOverTcpServerHandler extends ChannelInboundHandlerAdapter 
         @Override
         public void channelRead(ChannelHandlerContext udpCtx, Object msg) {
             DatagramPacket datagram = (DatagramPacket) msg;
-            if (!stream.isActive() || !stream.isWritable()) {
-                // UDP may drop: better a lost datagram than an unbounded queue in front of a slow client.
+            InetSocketAddress source = normalized(datagram.sender());
+            if (closing || request == null || !stream.isActive() || !stream.isWritable()
+                    || request.connect() && !source.equals(connectTarget)) {
+                // UDP may drop: better a lost datagram than an unbounded queue in front of a slow client. Before
+                // the request arrived nobody was sent anything, so nothing can be a reply.
                 datagram.release();
                 return;
             }
             ByteBuf payload = datagram.content();
+            wrote = true;
             if (request.connect()) {
                 stream.write(UdpOverTcp.connectPacket(stream.alloc(), payload));
             } else {
-                InetSocketAddress source = datagram.sender();
                 InetSocketAddress named = replyNames.getOrDefault(source, source);
                 stream.write(UdpOverTcp.packet(stream.alloc(), named, payload));
             }
@@ -247,7 +381,10 @@ public final class UdpOverTcpServerHandler extends ChannelInboundHandlerAdapter 
 
         @Override
         public void channelReadComplete(ChannelHandlerContext udpCtx) {
-            stream.flush();
+            if (wrote) {
+                wrote = false;
+                stream.flush();
+            }
         }
 
         @Override

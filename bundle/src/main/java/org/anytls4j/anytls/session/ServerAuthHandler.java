@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.anytls4j.anytls.wire.FrameDecoder;
@@ -53,10 +54,26 @@ public final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         received = ctx.alloc().compositeBuffer(64);
-        if (timeout.toNanos() > 0) {
-            deadline = ctx.executor().schedule(() -> reject(ctx, "no authentication within "
-                    + timeout.toMillis() + " ms"), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (timeout.toNanos() <= 0) {
+            return;
         }
+        // The timeout counts from the end of the TLS handshake (which has a timeout of its own), as documented:
+        // started at accept, a slow handshake on a busy server ate into it and cut honest clients.
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            armDeadline(ctx);
+        } else {
+            tls.handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess() && !done) {
+                    armDeadline(ctx);
+                }
+            });
+        }
+    }
+
+    private void armDeadline(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> reject(ctx, "no authentication within "
+                + timeout.toMillis() + " ms"), timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override

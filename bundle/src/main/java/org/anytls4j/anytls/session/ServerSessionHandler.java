@@ -25,6 +25,12 @@ import java.util.concurrent.TimeUnit;
 public final class ServerSessionHandler extends AbstractSessionHandler {
     /** The exact alert text of the reference implementation (§5.2). */
     public static final String NO_SETTINGS_ALERT = "client did not send its settings";
+    /**
+     * SYNs beyond {@link ServerSessionOptions#maxStreamsPerSession()} a session may send before it is closed. Clients
+     * of every implementation run one stream per session at a time (§11), so refusals mean a broken or hostile
+     * client; refusing each SYN forever would let one that never reads pile up refusal frames without bound.
+     */
+    static final int MAX_REFUSED_STREAMS = 16;
 
     private final ServerSessionOptions options;
     private final String user;
@@ -34,6 +40,7 @@ public final class ServerSessionHandler extends AbstractSessionHandler {
     private int peerVersion;
     private String clientName;
     private ScheduledFuture<?> idleTimer;
+    private int refusedStreams;
 
     public ServerSessionHandler(String sessionId, String user, ServerSessionOptions options, ServerEvents events) {
         super(sessionId);
@@ -124,6 +131,12 @@ public final class ServerSessionHandler extends AbstractSessionHandler {
             return; // A repeated SYN is ignored (§5.2).
         }
         if (streams.size() >= options.maxStreamsPerSession()) {
+            if (++refusedStreams > MAX_REFUSED_STREAMS) {
+                closeSession(new TransportException(Reason.UPSTREAM_PROTOCOL, Phase.STREAM_OPEN, transportName(),
+                        "the client kept opening streams beyond the limit of " + options.maxStreamsPerSession()
+                                + " (" + refusedStreams + " refused)", null));
+                return;
+            }
             if (peerVersion >= 2) {
                 writeFrames(Frames.text(ctx.alloc(), Command.SYNACK, streamId,
                         "too many concurrent streams on this session (limit " + options.maxStreamsPerSession() + ")"));

@@ -1,0 +1,65 @@
+package org.anytls4j.host.proxy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.anytls4j.transport.api.RequestContext;
+import org.anytls4j.transport.api.netty.NettyOutboundTransport;
+
+/** What every connection of one {@link ProxyServer} shares: its name, users, outbound and time limits. */
+final class ProxyOptions {
+    private final String name;
+    private final ProxyUsers users;
+    private final Supplier<NettyOutboundTransport> outbound;
+    private final Duration openTimeout;
+    private final Duration handshakeTimeout;
+    private final Duration halfCloseLinger;
+    private final AtomicLong connections = new AtomicLong();
+
+    ProxyOptions(String name, ProxyUsers users, Supplier<NettyOutboundTransport> outbound, Duration openTimeout,
+            Duration handshakeTimeout, Duration halfCloseLinger) {
+        this.name = name;
+        this.users = users;
+        this.outbound = outbound;
+        this.openTimeout = openTimeout;
+        this.handshakeTimeout = handshakeTimeout;
+        this.halfCloseLinger = halfCloseLinger;
+    }
+
+    String name() {
+        return name;
+    }
+
+    ProxyUsers users() {
+        return users;
+    }
+
+    /** The transport to open through now; empty while none is available (the selection is live). */
+    Optional<NettyOutboundTransport> outbound() {
+        return Optional.ofNullable(outbound.get());
+    }
+
+    Duration openTimeout() {
+        return openTimeout;
+    }
+
+    Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    Duration halfCloseLinger() {
+        return halfCloseLinger;
+    }
+
+    /** The request context of a new open from {@code source}, with a connection id unique in this server. */
+    RequestContext requestContext(String protocol, InetSocketAddress source, String user) {
+        return RequestContext.builder(name + "-" + connections.incrementAndGet())
+                .inbound(name)
+                .inboundProtocol(protocol)
+                .source(source)
+                .user(user)
+                .build();
+    }
+}

@@ -1,0 +1,197 @@
+package org.anytls4j.host.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.anytls4j.transport.api.netty.NettyOutboundTransport;
+
+/**
+ * A local proxy that accepts SOCKS5 (CONNECT, UDP ASSOCIATE; no authentication or username/password) and HTTP
+ * CONNECT on one TCP port, and opens every connection through an outbound transport.
+ *
+ * <p>The transport is asked for on every request, through the supplier given to {@link #builder}: a host that
+ * swaps transports at run time (an OSGi reference, a rule engine) does so without restarting the listener. While
+ * the supplier returns {@code null}, requests fail with SOCKS5 0x01 / HTTP 503.
+ *
+ * <p>Free of OSGi. Runs on NIO, on its own event loops or on a group given to the builder (which must be able to
+ * register NIO channels). Listens on 127.0.0.1:1080 unless told otherwise.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
+
+    private final ProxyOptions options;
+    private final InetSocketAddress bindAddress;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private volatile Channel listener;
+
+    private ProxyServer(Builder builder) {
+        this.options = new ProxyOptions(builder.name, builder.users, builder.outbound, builder.openTimeout,
+                builder.handshakeTimeout, builder.halfCloseLinger);
+        this.bindAddress = builder.bindAddress;
+        this.ownsGroup = builder.group == null;
+        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(builder.ioThreads,
+                new DefaultThreadFactory("anytls4j-host-" + builder.name, true), NioIoHandler.newFactory())
+                : builder.group;
+    }
+
+    /**
+     * @param name     names the proxy in logs and in the {@code inbound} of every request
+     * @param outbound the transport to use for the next request, or {@code null} when there is none; called on
+     *                 event-loop threads, so it must be cheap and must not block
+     */
+    public static Builder builder(String name, Supplier<NettyOutboundTransport> outbound) {
+        return new Builder(name, outbound);
+    }
+
+    /** Starts listening; the future fails if the address cannot be bound (then {@link #start()} may be retried). */
+    public ChannelFuture start() {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast(HandshakeDeadline.NAME, new HandshakeDeadline(options.handshakeTimeout()))
+                                .addLast("detect", new ProtocolDetector(options));
+                    }
+                })
+                .bind(bindAddress);
+        listener = bound.channel();
+        bound.addListener(done -> {
+            if (done.isSuccess()) {
+                LOG.log(System.Logger.Level.INFO, () -> "proxy '" + options.name() + "' listening on "
+                        + localAddress());
+            }
+        });
+        return bound;
+    }
+
+    /** The bound address (with the real port when 0 was asked for), or null before {@link #start()} succeeded. */
+    public InetSocketAddress localAddress() {
+        Channel current = listener;
+        return current == null ? null : (InetSocketAddress) current.localAddress();
+    }
+
+    public String name() {
+        return options.name();
+    }
+
+    /**
+     * Stops listening and, if the event loops are this server's own, closes every connection and stops them,
+     * waiting at most five seconds. Not on an event-loop thread.
+     */
+    @Override
+    public void close() {
+        Channel current = listener;
+        if (current != null) {
+            current.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProxyServer[" + options.name() + " on " + (listener == null ? bindAddress : localAddress()) + ", "
+                + options.users() + "]";
+    }
+
+    /** Collects the settings of a {@link ProxyServer}; not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private final Supplier<NettyOutboundTransport> outbound;
+        private InetSocketAddress bindAddress = new InetSocketAddress("127.0.0.1", 1080);
+        private ProxyUsers users = ProxyUsers.none();
+        private Duration openTimeout = Duration.ofSeconds(10);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration halfCloseLinger = Duration.ofSeconds(1);
+        private EventLoopGroup group;
+        private int ioThreads = 2;
+
+        private Builder(String name, Supplier<NettyOutboundTransport> outbound) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank, was '" + name + "'");
+            }
+            this.name = name;
+            this.outbound = Objects.requireNonNull(outbound, "outbound");
+        }
+
+        /** Where to listen; default 127.0.0.1:1080. Port 0 picks a free port (see {@link #localAddress()}). */
+        public Builder bind(InetSocketAddress address) {
+            this.bindAddress = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /** Who may use the proxy; default {@link ProxyUsers#none()}, no authentication. */
+        public Builder users(ProxyUsers users) {
+            this.users = Objects.requireNonNull(users, "users");
+            return this;
+        }
+
+        /** Budget of each open through the transport; default 10 s. */
+        public Builder openTimeout(Duration timeout) {
+            this.openTimeout = positive(timeout, "openTimeout");
+            return this;
+        }
+
+        /** How long a client may take from connecting to a complete request; default 10 s. */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        /**
+         * How long a relay keeps the other direction open after one side ended its input, when the outbound channel
+         * cannot pass a half-close on; default 1 s.
+         */
+        public Builder halfCloseLinger(Duration linger) {
+            this.halfCloseLinger = positive(linger, "halfCloseLinger");
+            return this;
+        }
+
+        /** Event loops to run on, owned by the caller; default: the server's own ({@link #ioThreads}). */
+        public Builder eventLoopGroup(EventLoopGroup group) {
+            this.group = Objects.requireNonNull(group, "group");
+            return this;
+        }
+
+        /** Threads of the server's own event loops, when no group is given; 1 or more, default 2. */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("ioThreads must be at least 1, got " + threads);
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        public ProxyServer build() {
+            return new ProxyServer(this);
+        }
+
+        private static Duration positive(Duration value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.anytls4j.host.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Copies what one channel reads to its peer, with backpressure: reading from this channel pauses while the peer
+ * cannot take more, and the peer's reading pauses while this channel cannot. Works for every transport, since it
+ * only uses the {@link Channel} contract.
+ *
+ * <p>End of input: if the peer is a {@link DuplexChannel} the half-close is passed on with
+ * {@link DuplexChannel#shutdownOutput()}, and a channel closes once both its directions are done. A peer that
+ * cannot half-close (an AnyTLS stream) cannot tell its far end that no more data comes, so the pair is closed
+ * after a short linger that lets the answer in flight arrive (the "one direction done" timer of Xray).
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(RelayHandler.class.getName());
+
+    private final Channel peer;
+    private final Duration halfCloseLinger;
+
+    RelayHandler(Channel peer, Duration halfCloseLinger) {
+        this.peer = peer;
+        this.halfCloseLinger = halfCloseLinger;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!peer.isActive()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        peer.write(msg, peer.voidPromise());
+        if (!peer.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+            // The peer may have drained between the check and the pause, on its own thread, and then its
+            // writability event came too early to resume us: look again.
+            if (peer.isWritable()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        peer.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        peer.config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputEnded(ctx.channel());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void inputEnded(Channel self) {
+        if (peer instanceof DuplexChannel) {
+            DuplexChannel duplexPeer = (DuplexChannel) peer;
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> duplexPeer.shutdownOutput()
+                    .addListener(shut -> {
+                        if (duplexPeer.isInputShutdown()) {
+                            duplexPeer.close();
+                        }
+                    }));
+            if (self instanceof DuplexChannel && ((DuplexChannel) self).isOutputShutdown()) {
+                self.close();
+            }
+        } else {
+            self.eventLoop().schedule(() -> {
+                self.close();
+                closeOnFlush(peer);
+            }, halfCloseLinger.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closeOnFlush(peer);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "relay " + ctx.channel() + " failed: " + cause);
+        ctx.close();
+    }
+
+    /** Closes {@code channel} once what was written to it has left. */
+    static void closeOnFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+}

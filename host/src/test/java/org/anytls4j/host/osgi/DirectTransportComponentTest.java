@@ -1,0 +1,46 @@
+package org.anytls4j.host.osgi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.anytls4j.host.testing.ComponentDescriptions;
+import org.anytls4j.host.testing.Configs;
+import org.anytls4j.transport.api.Capability;
+import org.anytls4j.transport.api.Network;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DirectTransportComponentTest {
+    private static DirectTransportConfiguration config(Map<String, Object> properties) {
+        return Configs.of(DirectTransportConfiguration.class, properties);
+    }
+
+    @Test
+    void publishedPropertiesEqualWhatTheTransportReports() throws Exception {
+        DirectTransportComponent component = new DirectTransportComponent(config(Map.of("transport.name", "d1")));
+        try {
+            Map<String, List<String>> properties =
+                    ComponentDescriptions.load(DirectTransportConfiguration.PID).properties();
+            assertThat(properties.get("transport.type")).containsExactly(component.type());
+            assertThat(properties.get("transport.networks")).containsExactlyInAnyOrderElementsOf(
+                    component.networks().stream().map(Network::wireName).collect(Collectors.toList()));
+            assertThat(properties.get("transport.capabilities")).containsExactlyInAnyOrderElementsOf(
+                    component.capabilities().stream().map(Capability::wireName).collect(Collectors.toList()));
+            assertThat(component.name()).isEqualTo("d1");
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
+    void invalidConfigurationNamesThePropertyAndStartsNothing() {
+        assertThatThrownBy(() -> new DirectTransportComponent(config(Map.of())))
+                .hasMessageContaining("transport.name must be");
+        assertThatThrownBy(() -> new DirectTransportComponent(config(Map.of("transport.name", "d",
+                "connectTimeout", "-1s")))).hasMessageContaining("connectTimeout");
+        assertThatThrownBy(() -> new DirectTransportComponent(config(Map.of("transport.name", "d",
+                "bindAddress", "eth0")))).hasMessageContaining("bindAddress");
+    }
+}

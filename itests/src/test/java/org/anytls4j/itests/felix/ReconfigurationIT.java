@@ -1,0 +1,172 @@
+package org.anytls4j.itests.felix;
+
+import org.anytls4j.itests.support.AnyTlsFelix;
+import org.anytls4j.itests.support.ClientConfig;
+import org.anytls4j.itests.support.EchoStream;
+import org.anytls4j.itests.support.LogCapture;
+import org.anytls4j.itests.support.LoopbackAnyTlsServer;
+import org.anytls4j.itests.support.Peers;
+import org.anytls4j.transport.api.OutboundTransport;
+import org.anytls4j.transport.api.netty.NettyOutboundTransport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.LogRecord;
+
+import static org.anytls4j.itests.support.AnyTlsFelix.CLIENT_PID;
+import static org.anytls4j.itests.support.AnyTlsFelix.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Configuration changes of a live client transport in Felix: pool options live, anything else by draining. */
+class ReconfigurationIT {
+    private static final int STREAMS = 50;
+    private static Peers peers;
+    private static LoopbackAnyTlsServer serverA;
+    private static LoopbackAnyTlsServer serverB;
+    private AnyTlsFelix felix;
+    private LogCapture log;
+
+    @BeforeAll
+    static void startPeers() throws Exception {
+        peers = new Peers("reconfiguration");
+        serverA = peers.anyTlsServer("server-a", "pw");
+        serverB = peers.anyTlsServer("server-b", "pw");
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        peers.close();
+    }
+
+    @BeforeEach
+    void launch() throws Exception {
+        log = LogCapture.of("org.anytls4j");
+        felix = AnyTlsFelix.launch("reconfiguration");
+    }
+
+    @AfterEach
+    void shutDown() {
+        try {
+            felix.close();
+        } finally {
+            log.close();
+        }
+    }
+
+    private CompletableFuture<LogRecord> reconfigured(String name) {
+        return log.first(record -> LogCapture.text(record).contains("AnyTLS transport " + name + " reconfigured"));
+    }
+
+    private static List<EchoStream> openStreams(NettyOutboundTransport transport, int count) throws Exception {
+        List<CompletableFuture<EchoStream>> opening = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            opening.add(EchoStream.open(transport, peers.echo().address()));
+        }
+        List<EchoStream> streams = new ArrayList<>();
+        for (CompletableFuture<EchoStream> open : opening) {
+            streams.add(open.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return streams;
+    }
+
+    private static void echoOnAll(List<EchoStream> streams, String round) throws Exception {
+        List<CompletableFuture<byte[]>> trips = new ArrayList<>();
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < streams.size(); i++) {
+            byte[] payload = (round + " on stream " + i).getBytes(StandardCharsets.UTF_8);
+            payloads.add(payload);
+            trips.add(streams.get(i).roundTrip(payload));
+        }
+        for (int i = 0; i < trips.size(); i++) {
+            assertThat(trips.get(i).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(payloads.get(i));
+        }
+    }
+
+    private static void closeAll(List<EchoStream> streams) throws Exception {
+        for (EchoStream stream : streams) {
+            stream.channel().close();
+        }
+        for (EchoStream stream : streams) {
+            stream.closed().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
+    void aPoolOnlyChangeKeepsFiftyOpenStreamsAndTakesEffect() throws Exception {
+        ClientConfig config = ClientConfig.of("live", serverA.hostPort(), "pw", peers.pki());
+        Configuration configuration = felix.configure(CLIENT_PID, "live", config.toDictionary());
+        NettyOutboundTransport transport = felix.awaitTransport("live");
+        ServiceReference<OutboundTransport> before = felix.awaitTransportReference("live");
+        List<EchoStream> streams = openStreams(transport, STREAMS);
+        echoOnAll(streams, "before");
+        assertThat(transport.stats().sessionsActive()).isEqualTo(STREAMS);
+
+        CompletableFuture<LogRecord> applied = reconfigured("live");
+        configuration.update(config.set("maxSessions", String.valueOf(STREAMS)).set("idleSessionTimeout", "2m")
+                .toDictionary());
+
+        assertThat(LogCapture.text(applied.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)))
+                .endsWith("POOL_UPDATED");
+        echoOnAll(streams, "after");
+        assertThat(streams).allSatisfy(stream -> assertThat(stream.closed()).isNotDone());
+        assertThat(transport.stats().sessionsOpened()).isEqualTo(STREAMS);
+        ServiceReference<OutboundTransport> after = felix.awaitTransportReference("live");
+        assertThat(after.getProperty(Constants.SERVICE_ID)).isEqualTo(before.getProperty(Constants.SERVICE_ID));
+        assertThat(after.getProperty("maxSessions")).isEqualTo(String.valueOf(STREAMS));
+        assertThat(felix.awaitTransport("live")).isSameAs(transport);
+        // The new cap is in force: every session is busy, so a 51st stream is refused instead of dialled.
+        assertThatThrownBy(() -> EchoStream.openNow(transport, peers.echo().address(), TIMEOUT))
+                .hasMessageContaining("maxSessions=" + STREAMS);
+
+        closeAll(streams);
+        EchoStream reused = EchoStream.openNow(transport, peers.echo().address(), TIMEOUT);
+        reused.echo("reused".getBytes(StandardCharsets.UTF_8), TIMEOUT);
+        assertThat(transport.stats().sessionsOpened()).isEqualTo(STREAMS);
+        reused.channel().close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void aServerChangeSendsNewStreamsToTheNewServerAndDrainsTheOldPool() throws Exception {
+        ClientConfig config = ClientConfig.of("moving", serverA.hostPort(), "pw", peers.pki());
+        Configuration configuration = felix.configure(CLIENT_PID, "moving", config.toDictionary());
+        NettyOutboundTransport transport = felix.awaitTransport("moving");
+        long sessionsOnA = serverA.stats().sessionsActive();
+        List<EchoStream> old = openStreams(transport, 5);
+        echoOnAll(old, "before");
+        long streamsOnA = serverA.stats().streamsTotal();
+        long streamsOnB = serverB.stats().streamsTotal();
+        assertThat(serverA.stats().sessionsActive()).isEqualTo(sessionsOnA + 5);
+
+        CompletableFuture<LogRecord> applied = reconfigured("moving");
+        configuration.update(config.set("server", serverB.hostPort()).toDictionary());
+
+        assertThat(LogCapture.text(applied.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))).endsWith("REPLACED");
+        EchoStream moved = EchoStream.openNow(transport, peers.echo().address(), TIMEOUT);
+        moved.echo("via B".getBytes(StandardCharsets.UTF_8), TIMEOUT);
+        assertThat(serverB.stats().streamsTotal()).isEqualTo(streamsOnB + 1);
+        // The old streams keep working on the old sessions until they end ...
+        echoOnAll(old, "draining");
+        assertThat(serverA.stats().streamsTotal()).isEqualTo(streamsOnA);
+        assertThat(serverA.stats().sessionsActive()).isEqualTo(sessionsOnA + 5);
+
+        closeAll(old);
+
+        // ... and then the old pool closes its sessions instead of keeping them idle.
+        await().atMost(TIMEOUT).until(() -> serverA.stats().sessionsActive() == sessionsOnA);
+        assertThat(serverB.stats().sessionsActive()).isPositive();
+        moved.channel().close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
