@@ -9,7 +9,7 @@ import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.testing.CollectingHandler;
-import org.anytls4j.anytls.testing.EchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.testkit.TestCertificates;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientTransportLoopbackTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static IoRuntime io;
-    private static EchoServer echo;
+    private static TcpEchoServer echo;
     private static AnyTlsServer server;
     private static Path trustedCertificate;
     private AnyTlsClientTransport transport;
@@ -45,7 +45,7 @@ class ClientTransportLoopbackTest {
     @BeforeAll
     static void start() throws Exception {
         io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "transport-test");
-        echo = new EchoServer(io.group());
+        echo = new TcpEchoServer(io.group());
         SslContext serverTls = TestCertificates.serverContext();
         server = AnyTlsServer.builder("loopback", io, () -> serverTls, ServerUsers.single("u", "pw"))
                 .bind(new InetSocketAddress("127.0.0.1", 0))

@@ -9,7 +9,7 @@ import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.testing.CollectingHandler;
-import org.anytls4j.anytls.testing.EchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.testkit.TestCertificates;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReconfigurableClientTransportTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static IoRuntime io;
-    private static EchoServer echo;
+    private static TcpEchoServer echo;
     private static AnyTlsServer serverA;
     private static AnyTlsServer serverB;
     private static Path trusted;
@@ -44,7 +44,7 @@ class ReconfigurableClientTransportTest {
     @BeforeAll
     static void start() throws Exception {
         io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "reconfigure-test");
-        echo = new EchoServer(io.group());
+        echo = new TcpEchoServer(io.group());
         SslContext tls = TestCertificates.serverContext();
         serverA = AnyTlsServer.builder("a", io, () -> tls, ServerUsers.single("u", "pw"))
                 .bind(new InetSocketAddress("127.0.0.1", 0)).build();

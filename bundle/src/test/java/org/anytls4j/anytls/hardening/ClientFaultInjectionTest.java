@@ -10,7 +10,7 @@ import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.session.ServerUsers;
-import org.anytls4j.anytls.testing.EchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.testkit.TestCertificates;
@@ -51,7 +51,7 @@ class ClientFaultInjectionTest {
     private static final Duration TEST_WAIT = Duration.ofSeconds(20);
 
     private static IoRuntime io;
-    private static EchoServer echo;
+    private static TcpEchoServer echo;
     private static AnyTlsServer server;
     private static Path trustedCertificate;
     private FaultyRelay relay;
@@ -60,7 +60,7 @@ class ClientFaultInjectionTest {
     @BeforeAll
     static void start() throws Exception {
         io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "fault-test");
-        echo = new EchoServer(io.group());
+        echo = new TcpEchoServer(io.group());
         SslContext serverTls = TestCertificates.serverContext();
         server = AnyTlsServer.builder("faults", io, () -> serverTls, ServerUsers.single("u", "pw"))
                 .bind(new InetSocketAddress("127.0.0.1", 0))

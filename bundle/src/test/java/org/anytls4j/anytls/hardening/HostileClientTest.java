@@ -9,7 +9,7 @@ import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.session.ServerUsers;
-import org.anytls4j.anytls.testing.EchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.testkit.TestCertificates;
@@ -45,7 +45,7 @@ class HostileClientTest {
     private static final int HONEST_BYTES = 256 * 1024;
 
     private static IoRuntime io;
-    private static EchoServer echo;
+    private static TcpEchoServer echo;
     private static AnyTlsServer server;
     private static SslContext hostileTls;
     private static Path trustedCertificate;
@@ -55,7 +55,7 @@ class HostileClientTest {
     @BeforeAll
     static void start() throws Exception {
         io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "hostile-test");
-        echo = new EchoServer(io.group());
+        echo = new TcpEchoServer(io.group());
         SslContext serverTls = TestCertificates.serverContext();
         server = AnyTlsServer.builder("hostile", io, () -> serverTls, ServerUsers.single("u", "pw"))
                 .bind(new InetSocketAddress("127.0.0.1", 0))

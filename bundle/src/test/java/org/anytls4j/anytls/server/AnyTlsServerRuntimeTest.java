@@ -24,7 +24,7 @@ import org.anytls4j.anytls.session.ClientSessionListener;
 import org.anytls4j.anytls.session.ClientSessionOptions;
 import org.anytls4j.anytls.session.ServerSessionHandler;
 import org.anytls4j.anytls.testing.CollectingHandler;
-import org.anytls4j.anytls.testing.EchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.anytls.wire.AuthBlock;
@@ -67,13 +67,13 @@ class AnyTlsServerRuntimeTest {
             new ServerRuntimeTimings(Duration.ZERO, Duration.ofMillis(20), Duration.ofMillis(200));
 
     private static IoRuntime io;
-    private static EchoServer echo;
+    private static TcpEchoServer echo;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeAll
     static void startIo() {
         io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "server-runtime-test");
-        echo = new EchoServer(io.group());
+        echo = new TcpEchoServer(io.group());
     }
 
     @AfterAll

@@ -7,7 +7,7 @@ import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.testing.CollectingHandler;
-import org.anytls4j.anytls.testing.EchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.wire.AuthBlock;
 import org.anytls4j.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
@@ -29,14 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SessionEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static IoRuntime io;
-    private static EchoServer echo;
+    private static TcpEchoServer echo;
     private static AnyTlsServer server;
     private static ClientSessionConnector connector;
 
     @BeforeAll
     static void start() throws Exception {
         io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "e2e-io");
-        echo = new EchoServer(io.group());
+        echo = new TcpEchoServer(io.group());
         SslContext serverTls = TestCertificates.serverContext();
         server = AnyTlsServer.builder("e2e-server", io, () -> serverTls, ServerUsers.single("alice", "secret"))
                 .bind(new InetSocketAddress("127.0.0.1", 0))

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.anytls4j.host.testing.NioGroups;
-import org.anytls4j.host.testing.TcpEchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.host.testing.UdpEchoServer;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;

@@ -13,7 +13,7 @@ import org.anytls4j.host.testing.FailingTransport;
 import org.anytls4j.host.testing.NioGroups;
 import org.anytls4j.host.testing.RawClient;
 import org.anytls4j.host.testing.Socks5;
-import org.anytls4j.host.testing.TcpEchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.transport.api.TransportException.Reason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

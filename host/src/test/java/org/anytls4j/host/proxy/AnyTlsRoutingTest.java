@@ -18,7 +18,7 @@ import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.host.testing.RawClient;
 import org.anytls4j.host.testing.Socks5;
-import org.anytls4j.host.testing.TcpEchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.host.testing.UdpEchoServer;
 import org.anytls4j.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterAll;

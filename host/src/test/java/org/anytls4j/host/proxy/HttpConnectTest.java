@@ -10,7 +10,7 @@ import java.util.List;
 import org.anytls4j.host.direct.DirectTransport;
 import org.anytls4j.host.testing.NioGroups;
 import org.anytls4j.host.testing.RawClient;
-import org.anytls4j.host.testing.TcpEchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

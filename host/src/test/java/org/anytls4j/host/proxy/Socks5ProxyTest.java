@@ -18,7 +18,7 @@ import org.anytls4j.host.testing.NioGroups;
 import org.anytls4j.host.testing.RecordingTransport;
 import org.anytls4j.host.testing.RawClient;
 import org.anytls4j.host.testing.Socks5;
-import org.anytls4j.host.testing.TcpEchoServer;
+import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.host.testing.UdpEchoServer;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 import org.junit.jupiter.api.AfterAll;

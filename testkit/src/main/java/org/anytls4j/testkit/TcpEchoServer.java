@@ -1,4 +1,4 @@
-package org.anytls4j.host.testing;
+package org.anytls4j.testkit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
