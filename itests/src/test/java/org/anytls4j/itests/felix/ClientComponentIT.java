@@ -17,14 +17,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.ObjectClassDefinition;
-import org.osgi.util.tracker.ServiceTracker;
 
 import java.lang.reflect.Array;
 import java.net.InetSocketAddress;
@@ -36,9 +34,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
 
 import static org.anytls4j.itests.support.AnyTlsFelix.CLIENT_PID;
@@ -173,54 +168,6 @@ class ClientComponentIT {
             values.add(String.valueOf(property));
         }
         return values;
-    }
-
-    @Test
-    void anInvalidConfigurationLeavesTheComponentInactiveUntilItIsCorrected() throws Exception {
-        CompletableFuture<LogRecord> rejected = log.first(record -> record.getLevel() == Level.SEVERE
-                && LogCapture.text(record).contains("minIdleSessions"));
-        Configuration configuration = felix.configure(CLIENT_PID, "broken",
-                client("broken").set("minIdleSessions", "several").toDictionary());
-        // A host looks for the transport with a tracker; that activates the (delayed) component, which fails.
-        ServiceTracker<NettyOutboundTransport, NettyOutboundTransport> host = hostTracker("broken");
-
-        String message = LogCapture.text(rejected.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-        assertThat(message).contains("'minIdleSessions'", "several").doesNotContain(PASSWORD);
-        // The component logs before SCR records the failure; there is no event for the latter.
-        await().atMost(TIMEOUT).until(() -> felix.componentConfigurations(CLIENT_PID).stream()
-                .allMatch(state -> state.state == ComponentConfigurationDTO.FAILED_ACTIVATION));
-        assertThat(host.getService()).as("a usable transport for an invalid configuration").isNull();
-        assertThat(felix.componentConfigurations(CLIENT_PID)).singleElement().satisfies(state -> {
-            assertThat(state.failure).contains("minIdleSessions").doesNotContain(PASSWORD);
-        });
-
-        // Toolchain pitfall 9: Felix SCR 2.2.14 does activate the component again once the configuration is
-        // corrected. (A tracker that saw the invalid one misses it, see KnownProductDefectsIT.)
-        configuration.update(client("broken").set("minIdleSessions", "2").toDictionary());
-        ServiceReference<NettyOutboundTransport> corrected = felix.services().awaitMatching(
-                NettyOutboundTransport.class, "(&(transport.name=broken)(minIdleSessions=2))", TIMEOUT);
-        // SCR activates on the next getService; one made while it is still applying the change gets null.
-        AtomicReference<NettyOutboundTransport> activated = new AtomicReference<>();
-        await().atMost(TIMEOUT).until(() -> {
-            activated.set(felix.framework().context().getService(corrected));
-            return activated.get() != null;
-        });
-        NettyOutboundTransport transport = activated.get();
-        EchoStream stream = EchoStream.openNow(transport, peers.echo().address(), TIMEOUT);
-        stream.echo(new byte[] {1, 2, 3}, TIMEOUT);
-        stream.channel().close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(felix.componentConfigurations(CLIENT_PID)).singleElement()
-                .extracting(state -> state.state).isEqualTo(ComponentConfigurationDTO.ACTIVE);
-        host.close();
-    }
-
-    private ServiceTracker<NettyOutboundTransport, NettyOutboundTransport> hostTracker(String name)
-            throws Exception {
-        ServiceTracker<NettyOutboundTransport, NettyOutboundTransport> tracker = new ServiceTracker<>(
-                felix.framework().context(), FrameworkUtil.createFilter("(&(objectClass="
-                + NettyOutboundTransport.class.getName() + ")" + AnyTlsFelix.byName(name) + ")"), null);
-        tracker.open();
-        return tracker;
     }
 
     @Test
