@@ -20,7 +20,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * One reference-host listener per factory configuration of {@value HostConfiguration#PID}.
  *
  * <p>The {@code outbound} reference is DYNAMIC, GREEDY and OPTIONAL, so the listener never restarts because of a
- * transport: a transport that is reconfigured (its component is deactivated and a new one registered), replaced by
+ * transport: a transport that is unregistered and registered again (its configuration deleted and recreated), replaced by
  * a better-ranked match, or deployed after the host is picked up by the next request; while none matches
  * {@code outbound.target}, requests are refused with SOCKS5 0x01 / HTTP 503. Changing the host's own configuration,
  * {@code outbound.target} included, restarts the listener (there is no {@code @Modified}), which keeps the component

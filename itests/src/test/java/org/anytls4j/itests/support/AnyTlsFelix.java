@@ -47,11 +47,20 @@ public final class AnyTlsFelix implements AutoCloseable {
 
     /** As {@link #launch(String)} with another build of the AnyTLS bundle. */
     public static AnyTlsFelix launch(String name, Path anyTlsBundle) throws Exception {
+        return launch(name, List.of(anyTlsBundle));
+    }
+
+    /** As {@link #launch(String)}, with the reference host bundle too. */
+    public static AnyTlsFelix launchWithHost(String name) throws Exception {
+        return launch(name, List.of(BundleFiles.file(BundleFiles.ANYTLS), BundleFiles.file(BundleFiles.HOST)));
+    }
+
+    private static AnyTlsFelix launch(String name, List<Path> productBundles) throws Exception {
         List<Path> bundles = new ArrayList<>();
         for (String file : BundleFiles.OSGI_SERVICES) {
             bundles.add(BundleFiles.file(file));
         }
-        bundles.add(anyTlsBundle);
+        bundles.addAll(productBundles);
         OsgiFramework framework = OsgiFramework.launch(name,
                 SharedClassPath.exportsOf(SharedClassPath::apiAndNetty), bundles);
         try {

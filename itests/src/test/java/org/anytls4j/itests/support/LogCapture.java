@@ -16,6 +16,7 @@ import java.util.logging.Logger;
  */
 public final class LogCapture implements AutoCloseable {
     private final Logger logger; // held: java.util.logging keeps loggers only weakly
+    private final Level previousLevel;
     private final List<LogRecord> records = new ArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final Handler handler = new Handler() {
@@ -36,6 +37,9 @@ public final class LogCapture implements AutoCloseable {
     private LogCapture(String loggerName) {
         logger = Logger.getLogger(loggerName);
         handler.setLevel(Level.ALL);
+        previousLevel = logger.getLevel();
+        // DEBUG records too, so that a failing test can show them; the console handler still prints INFO and up.
+        logger.setLevel(Level.ALL);
         logger.addHandler(handler);
     }
 
@@ -66,6 +70,13 @@ public final class LogCapture implements AutoCloseable {
         return found;
     }
 
+    /** Completes with the first record from now on that {@code match} accepts (for an event that can recur). */
+    public synchronized CompletableFuture<LogRecord> next(Predicate<LogRecord> match) {
+        CompletableFuture<LogRecord> found = new CompletableFuture<>();
+        waiters.add(new Waiter(match, found));
+        return found;
+    }
+
     public synchronized List<String> texts() {
         return records.stream().map(LogCapture::text).toList();
     }
@@ -88,6 +99,7 @@ public final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(handler);
+        logger.setLevel(previousLevel);
     }
 
     private record Waiter(Predicate<LogRecord> match, CompletableFuture<LogRecord> found) {
