@@ -4,11 +4,8 @@ import org.anytls4j.itests.support.AnyTlsFelix;
 import org.anytls4j.itests.support.ClientConfig;
 import org.anytls4j.itests.support.EchoStream;
 import org.anytls4j.itests.support.LoopbackAnyTlsServer;
-import org.anytls4j.itests.support.Peers;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,33 +26,19 @@ import static org.awaitility.Awaitility.await;
  * Stopping, updating and restarting the AnyTLS bundle while streams carry traffic. Netty's leak detector runs at
  * paranoid in this JVM, which is the framework's, and testkit fails the test on any report.
  */
-class BundleLifecycleIT {
+class BundleLifecycleIT extends FelixIT {
     private static final int STREAMS = 10;
-    private static Peers peers;
     private static LoopbackAnyTlsServer server;
-    private AnyTlsFelix felix;
 
     @BeforeAll
-    static void startPeers() throws Exception {
-        peers = new Peers("lifecycle");
+    static void startServers() throws Exception {
         server = peers.anyTlsServer("lifecycle", "pw");
     }
 
-    @AfterAll
-    static void stopPeers() {
-        peers.close();
-    }
-
     @BeforeEach
-    void launch() throws Exception {
-        felix = AnyTlsFelix.launch("lifecycle");
+    void configureClient() throws Exception {
         felix.configure(CLIENT_PID, "busy", ClientConfig.of("busy", server.hostPort(), "pw", peers.pki())
                 .toDictionary());
-    }
-
-    @AfterEach
-    void shutDown() {
-        felix.close();
     }
 
     private static List<TrafficPump> pump(NettyOutboundTransport transport) throws Exception {

@@ -4,17 +4,12 @@ import org.anytls4j.itests.support.AnyTlsFelix;
 import org.anytls4j.itests.support.ClientConfig;
 import org.anytls4j.itests.support.DocumentedProperties;
 import org.anytls4j.itests.support.EchoStream;
-import org.anytls4j.itests.support.LogCapture;
 import org.anytls4j.itests.support.LoopbackAnyTlsServer;
-import org.anytls4j.itests.support.Peers;
 import org.anytls4j.itests.support.ServerConfig;
 import org.anytls4j.transport.api.OutboundTransport;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -43,37 +38,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The client DS component in Felix with SCR, Configuration Admin and Metatype: one configuration, one transport. */
-class ClientComponentIT {
+class ClientComponentIT extends FelixIT {
     private static final String PASSWORD = "correct horse battery staple";
-    private static Peers peers;
     private static LoopbackAnyTlsServer server;
-    private AnyTlsFelix felix;
-    private LogCapture log;
 
     @BeforeAll
-    static void startPeers() throws Exception {
-        peers = new Peers("client-component");
+    static void startServers() throws Exception {
         server = peers.anyTlsServer("server-a", PASSWORD);
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        peers.close();
-    }
-
-    @BeforeEach
-    void launch() throws Exception {
-        log = LogCapture.of("org.anytls4j");
-        felix = AnyTlsFelix.launch("client-component");
-    }
-
-    @AfterEach
-    void shutDown() {
-        try {
-            felix.close();
-        } finally {
-            log.close();
-        }
     }
 
     private ClientConfig client(String name) {

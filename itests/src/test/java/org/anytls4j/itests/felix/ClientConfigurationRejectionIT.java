@@ -5,14 +5,10 @@ import org.anytls4j.itests.support.ClientConfig;
 import org.anytls4j.itests.support.EchoStream;
 import org.anytls4j.itests.support.LogCapture;
 import org.anytls4j.itests.support.LoopbackAnyTlsServer;
-import org.anytls4j.itests.support.Peers;
 import org.anytls4j.transport.api.OutboundTransport;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
@@ -35,37 +31,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * log names the property, a correction publishes the transport to every host already looking for it, and a bad
  * change to a running transport loses no stream.
  */
-class ClientConfigurationRejectionIT {
+class ClientConfigurationRejectionIT extends FelixIT {
     private static final String PASSWORD = "pw for rejection tests";
-    private static Peers peers;
     private static LoopbackAnyTlsServer server;
-    private AnyTlsFelix felix;
-    private LogCapture log;
 
     @BeforeAll
-    static void startPeers() throws Exception {
-        peers = new Peers("rejection");
+    static void startServers() throws Exception {
         server = peers.anyTlsServer("rejection", PASSWORD);
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        peers.close();
-    }
-
-    @BeforeEach
-    void launch() throws Exception {
-        log = LogCapture.of("org.anytls4j");
-        felix = AnyTlsFelix.launch("rejection");
-    }
-
-    @AfterEach
-    void shutDown() {
-        try {
-            felix.close();
-        } finally {
-            log.close();
-        }
     }
 
     private ClientConfig client(String name) {

@@ -3,14 +3,9 @@ package org.anytls4j.itests.felix;
 import org.anytls4j.itests.support.AnyTlsFelix;
 import org.anytls4j.itests.support.ClientConfig;
 import org.anytls4j.itests.support.HostConfig;
-import org.anytls4j.itests.support.LogCapture;
 import org.anytls4j.itests.support.LoopbackAnyTlsServer;
-import org.anytls4j.itests.support.Peers;
 import org.anytls4j.itests.support.Socks5Connection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.cm.Configuration;
 
@@ -27,38 +22,19 @@ import static org.awaitility.Awaitility.await;
  * Two client configurations give two independent transports, and the reference host — a real bundle in the same
  * framework — selects each by {@code transport.name} through its {@code outbound.target}: what a proxy platform does.
  */
-class HostSelectionIT {
-    private static Peers peers;
+class HostSelectionIT extends FelixIT {
     private static LoopbackAnyTlsServer serverA;
     private static LoopbackAnyTlsServer serverB;
-    private AnyTlsFelix felix;
-    private LogCapture log;
 
     @BeforeAll
-    static void startPeers() throws Exception {
-        peers = new Peers("host-selection");
+    static void startServers() throws Exception {
         serverA = peers.anyTlsServer("server-a", "password a");
         serverB = peers.anyTlsServer("server-b", "password b");
     }
 
-    @AfterAll
-    static void stopPeers() {
-        peers.close();
-    }
-
-    @BeforeEach
-    void launch() throws Exception {
-        log = LogCapture.of("org.anytls4j");
-        felix = AnyTlsFelix.launchWithHost("host-selection");
-    }
-
-    @AfterEach
-    void shutDown() {
-        try {
-            felix.close();
-        } finally {
-            log.close();
-        }
+    @Override
+    protected AnyTlsFelix launch(String name) throws Exception {
+        return AnyTlsFelix.launchWithHost(name);
     }
 
     @Test

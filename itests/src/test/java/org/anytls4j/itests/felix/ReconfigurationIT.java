@@ -5,13 +5,9 @@ import org.anytls4j.itests.support.ClientConfig;
 import org.anytls4j.itests.support.EchoStream;
 import org.anytls4j.itests.support.LogCapture;
 import org.anytls4j.itests.support.LoopbackAnyTlsServer;
-import org.anytls4j.itests.support.Peers;
 import org.anytls4j.transport.api.OutboundTransport;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -31,39 +27,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Configuration changes of a live client transport in Felix: pool options live, anything else by draining. */
-class ReconfigurationIT {
+class ReconfigurationIT extends FelixIT {
     private static final int STREAMS = 50;
-    private static Peers peers;
     private static LoopbackAnyTlsServer serverA;
     private static LoopbackAnyTlsServer serverB;
-    private AnyTlsFelix felix;
-    private LogCapture log;
 
     @BeforeAll
-    static void startPeers() throws Exception {
-        peers = new Peers("reconfiguration");
+    static void startServers() throws Exception {
         serverA = peers.anyTlsServer("server-a", "pw");
         serverB = peers.anyTlsServer("server-b", "pw");
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        peers.close();
-    }
-
-    @BeforeEach
-    void launch() throws Exception {
-        log = LogCapture.of("org.anytls4j");
-        felix = AnyTlsFelix.launch("reconfiguration");
-    }
-
-    @AfterEach
-    void shutDown() {
-        try {
-            felix.close();
-        } finally {
-            log.close();
-        }
     }
 
     private CompletableFuture<LogRecord> reconfigured(String name) {
