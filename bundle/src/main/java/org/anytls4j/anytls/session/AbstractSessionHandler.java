@@ -263,7 +263,11 @@ public abstract class AbstractSessionHandler extends ChannelInboundHandlerAdapte
 
     /** Writes and flushes at once: one call, one TLS record (the padding layer depends on this). */
     protected final void writeRecordToCarrier(ByteBuf record) {
-        recordAligner.drain(carrierWrite);
+        if (recordAligner.pendingBytes() > 0) {
+            // Bytes held back from unshaped writes go first, flushed on their own so as not to join this record.
+            recordAligner.drain(carrierWrite);
+            ctx.flush();
+        }
         ctx.write(record, ctx.voidPromise());
         ctx.flush();
         needsFlush = false;
