@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
@@ -14,6 +15,7 @@ import org.anytls4j.transport.api.TransportException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What both ends of an AnyTLS session share: the table of streams, delivery of PSH and FIN to them, heartbeat answers,
@@ -28,9 +30,13 @@ public abstract class AbstractSessionHandler extends ChannelInboundHandlerAdapte
     private final String sessionId;
     protected final IntObjectMap<AnyTlsStreamChannel> streams = new IntObjectHashMap<>();
     private final List<AnyTlsStreamChannel> streamsReadThisBatch = new ArrayList<>();
+    private RecordAligner recordAligner = new RecordAligner(TlsRecordSize.MAX_PLAINTEXT);
+    private final Consumer<ByteBuf> carrierWrite = this::writeUnflushed;
 
     protected ChannelHandlerContext ctx;
     private boolean needsFlush;
+    /** The carrier writability the streams were last told; the carrier's own event may lag behind (see below). */
+    private boolean streamsToldWritable = true;
     private int blockedStreams;
     private TransportException closeCause;
     private long lastFrameReceivedNanos;
@@ -84,6 +90,13 @@ public abstract class AbstractSessionHandler extends ChannelInboundHandlerAdapte
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.lastFrameReceivedNanos = nanoTime();
+        // Sessions join the pipeline after the TLS handshake, so the engine's protocol is known here.
+        recordAligner = new RecordAligner(TlsRecordSize.configure(ctx.pipeline().get(SslHandler.class)));
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        recordAligner.release();
     }
 
     @Override
@@ -160,11 +173,20 @@ public abstract class AbstractSessionHandler extends ChannelInboundHandlerAdapte
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        propagateCarrierWritability();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Tells every stream the carrier's writability if it differs from what the streams were last told. */
+    private void propagateCarrierWritability() {
         boolean writable = ctx.channel().isWritable();
+        if (writable == streamsToldWritable) {
+            return;
+        }
+        streamsToldWritable = writable;
         for (AnyTlsStreamChannel stream : streams.values().toArray(new AnyTlsStreamChannel[0])) {
             stream.carrierWritabilityChanged(writable);
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -212,23 +234,52 @@ public abstract class AbstractSessionHandler extends ChannelInboundHandlerAdapte
         writeFrames(frames);
     }
 
-    /** Writes to the carrier without flushing; {@link #flushCarrierIfNeeded()} flushes once per batch. */
+    /**
+     * Writes to the carrier without flushing; {@link #flushCarrierIfNeeded()} flushes once per batch. The bytes are
+     * cut at TLS record boundaries on the way ({@link RecordAligner}), so records may combine several writes.
+     */
     protected final void writeToCarrier(ByteBuf data) {
-        ctx.write(data, ctx.voidPromise());
+        recordAligner.add(ctx.alloc(), data, carrierWrite);
         needsFlush = true;
+        noticeUnwritableCarrier();
+    }
+
+    /**
+     * Turns the streams unwritable as soon as the carrier is. The carrier's own event for crossing its high water
+     * mark comes later: SslHandler counts its queue with Netty's deferred notification. A handler that writes to a
+     * stream from channelWritabilityChanged keeps writing within one call stack until the stream turns unwritable,
+     * so without this it would queue everything it has (the whole upload, in the benchmark) before backpressure
+     * could act.
+     */
+    private void noticeUnwritableCarrier() {
+        if (streamsToldWritable && !ctx.channel().isWritable()) {
+            propagateCarrierWritability();
+        }
+    }
+
+    private void writeUnflushed(ByteBuf record) {
+        ctx.write(record, ctx.voidPromise());
     }
 
     /** Writes and flushes at once: one call, one TLS record (the padding layer depends on this). */
     protected final void writeRecordToCarrier(ByteBuf record) {
+        if (recordAligner.pendingBytes() > 0) {
+            // Bytes held back from unshaped writes go first, flushed on their own so as not to join this record.
+            recordAligner.drain(carrierWrite);
+            ctx.flush();
+        }
         ctx.write(record, ctx.voidPromise());
         ctx.flush();
         needsFlush = false;
+        noticeUnwritableCarrier();
     }
 
     final void flushCarrierIfNeeded() {
         if (needsFlush && ctx != null) {
             needsFlush = false;
+            recordAligner.drain(carrierWrite);
             ctx.flush();
+            noticeUnwritableCarrier();
         }
     }
 
@@ -249,7 +300,8 @@ public abstract class AbstractSessionHandler extends ChannelInboundHandlerAdapte
                 streams.remove(streamId);
             }
         });
-        stream.carrierWritabilityChanged(ctx.channel().isWritable());
+        propagateCarrierWritability();
+        stream.carrierWritabilityChanged(streamsToldWritable);
         return stream;
     }
 

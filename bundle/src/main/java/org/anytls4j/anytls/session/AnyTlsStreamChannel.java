@@ -50,6 +50,11 @@ public final class AnyTlsStreamChannel extends AbstractChannel {
     private boolean remoteFinReceived;
     private boolean reportedBlocked;
     private boolean finSent;
+    private boolean flushScheduled;
+    private final Runnable flushTask = () -> {
+        flushScheduled = false;
+        ((StreamUnsafe) unsafe()).flushAgain();
+    };
     private long bytesRead;
     private long bytesWritten;
 
@@ -186,6 +191,21 @@ public final class AnyTlsStreamChannel extends AbstractChannel {
             in.remove();
         }
         session.flushCarrierIfNeeded();
+        if (in.current() != null) {
+            // Flushing the carrier can make it writable, and a handler that writes from channelWritabilityChanged
+            // then flushes this stream while it is still inside this flush, which Netty ignores. Without a second
+            // pass those messages would wait for a flush that may never come (the stream stays unwritable on them).
+            // A task rather than a loop, so that other channels of the event loop get their turn, as NIO's own
+            // incomplete writes do.
+            scheduleFlush();
+        }
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            eventLoop().execute(flushTask);
+        }
     }
 
     @Override
@@ -341,6 +361,11 @@ public final class AnyTlsStreamChannel extends AbstractChannel {
     }
 
     private final class StreamUnsafe extends AbstractUnsafe {
+        /** Writes what is already flushed but still queued, as a channel's own flush task does. */
+        void flushAgain() {
+            flush0();
+        }
+
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
             promise.setFailure(new UnsupportedOperationException(

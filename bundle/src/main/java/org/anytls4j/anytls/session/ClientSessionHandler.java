@@ -82,6 +82,7 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        super.handlerRemoved(ctx);
         releasePendingWrite();
     }
 
