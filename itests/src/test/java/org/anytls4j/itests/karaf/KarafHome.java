@@ -24,14 +24,16 @@ final class KarafHome {
 
     /**
      * Unpacks {@code archive} (the {@code apache-karaf-VERSION.tar.gz} of Maven Central) into {@code parent},
-     * deleting what an earlier run left there. {@code tar} keeps the executable bits of {@code bin/}, which
-     * Java's own archive classes would not.
+     * deleting what an earlier run left there (and killing a Karaf it left running). {@code tar} keeps the
+     * executable bits of {@code bin/}, which Java's own archive classes would not.
      */
     static KarafHome unpack(Path archive, Path parent, String karafVersion) {
         if (!Files.isRegularFile(archive)) {
             throw new IllegalStateException("Karaf archive " + archive + " is missing: run the build through "
                     + "Maven (its pre-integration-test phase copies it there)");
         }
+        Path home = parent.resolve("apache-karaf-" + karafVersion);
+        KarafProcess.killLeftover(home);
         deleteTree(parent);
         try {
             Files.createDirectories(parent);
@@ -53,7 +55,6 @@ final class KarafHome {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while unpacking " + archive, e);
         }
-        Path home = parent.resolve("apache-karaf-" + karafVersion);
         if (!Files.isExecutable(home.resolve("bin/karaf"))) {
             throw new IllegalStateException(archive + " did not unpack to " + home + " with an executable bin/karaf");
         }

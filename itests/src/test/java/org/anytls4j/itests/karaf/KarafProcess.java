@@ -55,6 +55,50 @@ final class KarafProcess {
         }
     }
 
+    /**
+     * Kills a Karaf that an earlier test run started in {@code home} and could not stop (its JVM was killed with
+     * SIGKILL, so neither {@link #stop} nor the shutdown hook ran). Only a process whose command line names
+     * {@code home} is touched; the pid file alone could name an unrelated process by now.
+     */
+    static void killLeftover(Path home) {
+        Path pidFile = home.resolve("karaf.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            return; // no usable pid: nothing we could identify as ours
+        }
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(leftover -> {
+            String commandLine = leftover.info().commandLine().orElse("");
+            boolean ours = commandLine.contains("-Dkaraf.home=" + home)
+                    || commandLine.contains("-Dkaraf.home=" + realPath(home));
+            if (!ours) {
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, "killing Karaf pid {0} left running in {1} by an earlier run",
+                    Long.toString(pid), home);
+            leftover.descendants().forEach(ProcessHandle::destroyForcibly);
+            leftover.destroyForcibly();
+            try {
+                leftover.onExit().get(KILL_WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("Karaf pid " + pid + " left running in " + home
+                        + " by an earlier run does not end; stop it by hand", e);
+            }
+        });
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path;
+        }
+    }
+
     long pid() {
         return process.pid();
     }
@@ -65,7 +109,9 @@ final class KarafProcess {
 
     /** This process and every process it started that still runs. */
     List<ProcessHandle> processTree() {
-        return Stream.concat(Stream.of(process.toHandle()), process.descendants()).filter(ProcessHandle::isAlive).toList();
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .filter(ProcessHandle::isAlive)
+                .toList();
     }
 
     /**
