@@ -44,15 +44,17 @@ final class CfgFiles {
     }
 
     /**
-     * Writes {@code content} under a name fileinstall ignores, then renames it into place: fileinstall polls
-     * {@code etc/} and {@code deploy/} every second and must never read a half-written file.
+     * Writes {@code content} into the folder's parent first, then renames it into place: fileinstall polls
+     * {@code etc/} and {@code deploy/} every second and must never see a half-written file (in {@code deploy/}
+     * it would install any file it finds, whatever its name).
      */
     static void writeAtomically(Path file, String content) {
         writeAtomically(file, content.getBytes(StandardCharsets.UTF_8));
     }
 
     static void writeAtomically(Path file, byte[] content) {
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        Path watched = file.toAbsolutePath().getParent();
+        Path partial = watched.resolveSibling(watched.getFileName() + "-" + file.getFileName() + ".partial");
         try {
             Files.write(partial, content);
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
