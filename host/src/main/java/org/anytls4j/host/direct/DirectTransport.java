@@ -16,6 +16,7 @@ import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -143,7 +144,7 @@ public final class DirectTransport implements NettyOutboundTransport, AutoClosea
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(handler, "handler");
         EventLoop loop = preferredLoop != null ? preferredLoop : group.next();
-        Promise<Channel> result = loop.newPromise();
+        Promise<Channel> result = new OpenPromise(loop);
         stats.attempted();
         if (closed) {
             fail(result, new TransportException(Reason.SHUTDOWN, Phase.QUEUE, name, "the transport is closed", null));
@@ -170,10 +171,6 @@ public final class DirectTransport implements NettyOutboundTransport, AutoClosea
             timer.cancel(false);
             if (!done.isSuccess()) {
                 channel.close(); // nothing half-built survives a failed or cancelled open
-                if (done.isCancelled()) {
-                    stats.failed(new TransportException(Reason.CANCELLED, Phase.CARRIER_CONNECT, name,
-                            "the open was cancelled", null));
-                }
             }
         });
         loop.register(channel).addListener(registered -> {
@@ -242,9 +239,32 @@ public final class DirectTransport implements NettyOutboundTransport, AutoClosea
         return new InetSocketAddress(0).getAddress();
     }
 
+    /**
+     * Fails the open unless it is already done or cancelled, counting the failure first: a host that reads the
+     * stats once the future has failed finds it counted. Every caller runs on the open's event loop (or before the
+     * promise escapes), so nothing else completes it between the check and the failure.
+     */
     private void fail(Promise<Channel> result, TransportException failure) {
-        if (result.tryFailure(failure)) {
+        if (!result.isDone() && result.setUncancellable()) {
             stats.failed(failure);
+            result.setFailure(failure);
+        }
+    }
+
+    /** An open's promise that has counted its cancellation by the time {@code cancel} returns. */
+    private final class OpenPromise extends DefaultPromise<Channel> {
+        OpenPromise(EventLoop loop) {
+            super(loop);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (!super.cancel(mayInterruptIfRunning)) {
+                return false;
+            }
+            stats.failed(new TransportException(Reason.CANCELLED, Phase.CARRIER_CONNECT, name,
+                    "the open was cancelled", null));
+            return true;
         }
     }
 

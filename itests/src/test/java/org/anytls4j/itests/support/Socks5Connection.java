@@ -13,6 +13,9 @@ import java.util.Arrays;
  * host's own codec; every read is bounded by the socket timeout.
  */
 public final class Socks5Connection implements AutoCloseable {
+    /** The reply code of a CONNECT the proxy carried out. */
+    public static final int SUCCEEDED = 0x00;
+
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
