@@ -5,16 +5,18 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.client.AnyTlsClientTransport;
 import org.anytls4j.anytls.client.pool.PoolOptions;
+import org.anytls4j.host.proxy.ProxyServer;
 
 import java.time.Duration;
 
 /**
  * Stream-open latency through the SPI: from {@code open()} to the returned future's success, i.e. a stream confirmed
  * by SYNACK after the server connected to the destination. Warm: one pooled session reused for every open. Cold:
- * reuse disabled, so every open dials TCP, handshakes TLS, authenticates and opens. The plain TLS reference is TCP
- * connect plus handshake to the relay.
+ * reuse disabled, so every open dials TCP, handshakes TLS, authenticates and opens. SOCKS5 warm: the same as warm,
+ * seen by an application behind the reference host. The plain TLS reference is TCP connect plus handshake to the relay.
  */
 final class LatencyProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -54,6 +56,39 @@ final class LatencyProbe {
         } finally {
             transport.close();
         }
+    }
+
+    /**
+     * Warm opens through the reference host: TCP connect to the host, SOCKS5 greeting and CONNECT, the host's open on
+     * a pooled AnyTLS session, the reply. What an application behind the host waits before its first byte.
+     */
+    long[] socksWarm(int opens) throws Exception {
+        AnyTlsClientTransport transport = rig.newTransport("bench-socks-warm", PoolOptions.defaults());
+        ProxyServer host = rig.newHost(transport);
+        try {
+            socksOpenAndClose(host);
+            long[] nanos = new long[opens];
+            for (int i = 0; i < opens; i++) {
+                nanos[i] = socksOpenAndClose(host);
+            }
+            return nanos;
+        } finally {
+            host.close();
+            transport.close();
+        }
+    }
+
+    private long socksOpenAndClose(ProxyServer host) throws Exception {
+        long start = System.nanoTime();
+        Promise<Void> ready = rig.newAppPromise();
+        ChannelFuture connect = rig.openSocks(host, new ChannelInboundHandlerAdapter(), ready);
+        Rig.await(ready, TIMEOUT, "SOCKS5 CONNECT through the host");
+        long elapsed = System.nanoTime() - start;
+        connect.channel().close().await(TIMEOUT.toMillis());
+        // The host closes the stream on its loop, the pool takes the session back on the client loop.
+        rig.hostIo.group().next().submit(() -> { }).await(TIMEOUT.toMillis());
+        rig.clientIo.group().next().submit(() -> { }).await(TIMEOUT.toMillis());
+        return elapsed;
     }
 
     long[] plainTls(int connects) throws Exception {
