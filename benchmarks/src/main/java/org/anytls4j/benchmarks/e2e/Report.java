@@ -49,60 +49,127 @@ final class Report {
                 .append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB\n");
         md.append("- Load average (1/5/15 min, runnable/total, last pid) before: `").append(loadBefore)
                 .append("`, after: `").append(loadAfter).append("`\n");
-        md.append("- Sizes: ").append(options.bytesPerCase() >> 20).append(" MiB per throughput case (split over the")
-                .append(" streams), ").append(options.runs()).append(" runs (medians shown), ")
-                .append(options.opens()).append(" opens per latency figure, ").append(options.idleSessions())
-                .append(" idle sessions, ").append(options.openStreams()).append(" open streams\n\n");
+        md.append("- Sizes: ");
+        if (!options.memoryOnly()) {
+            md.append(options.bytesPerCase() >> 20).append(" MiB per throughput case (split over the streams), ")
+                    .append(options.runs()).append(" runs (medians shown), ");
+        }
+        if (!options.throughputOnly()) {
+            if (!options.memoryOnly()) {
+                md.append(options.opens()).append(" opens per latency figure, ");
+            }
+            md.append(options.idleSessions()).append(" idle sessions, ").append(options.openStreams())
+                    .append(" open streams");
+        }
+        md.append("\n\n");
 
+        if (!options.memoryOnly()) {
+            throughputTable(md);
+            if (options.throughputOnly()) {
+                return md.toString();
+            }
+            latencyTable(md);
+        }
+        memoryTable(md);
+        return md.toString();
+    }
+
+    private void throughputTable(StringBuilder md) {
+        List<Path> paths = options.paths();
+        boolean ratios = paths.contains(Path.PLAIN_TLS);
         md.append("#### Throughput (MiB/s) and CPU (s per GiB moved; event-loop threads only)\n\n");
-        md.append("| Engine / I/O | Case | Plain TLS | AnyTLS | AnyTLS / plain | Client CPU plain / AnyTLS |"
-                + " Server CPU plain / AnyTLS | Negotiated |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---|\n");
-        for (CellResult cell : cells) {
-            for (Case c : options.cases()) {
-                List<ThroughputProbe.Result> plain = results(cell, c, Path.PLAIN_TLS);
-                List<ThroughputProbe.Result> anytls = results(cell, c, Path.ANYTLS);
-                double plainRate = median(plain, ThroughputProbe.Result::mibPerSecond);
-                double anyRate = median(anytls, ThroughputProbe.Result::mibPerSecond);
-                md.append(String.format(Locale.ROOT, "| %s / %s | %s | %.0f | %.0f | %.0f %% | %.2f / %.2f |"
-                                + " %.2f / %.2f | %s |%n", cell.engine, cell.io, c.label(), plainRate, anyRate,
-                        100 * anyRate / plainRate,
-                        median(plain, ThroughputProbe.Result::clientCpuSecondsPerGib),
-                        median(anytls, ThroughputProbe.Result::clientCpuSecondsPerGib),
-                        median(plain, ThroughputProbe.Result::serverCpuSecondsPerGib),
-                        median(anytls, ThroughputProbe.Result::serverCpuSecondsPerGib),
-                        ciphers(plain, anytls)));
+        StringBuilder header = new StringBuilder("| Engine / I/O | Case |");
+        StringBuilder align = new StringBuilder("|---|---|");
+        for (Path path : paths) {
+            header.append(' ').append(label(path)).append(" |");
+            align.append("---:|");
+            if (ratios && path != Path.PLAIN_TLS) {
+                header.append(' ').append(label(path)).append(" / plain |");
+                align.append("---:|");
             }
         }
-
-        if (options.throughputOnly()) {
-            return md.toString();
-        }
-        md.append("\n#### Stream-open latency through the SPI (ms)\n\n");
-        md.append("| Engine / I/O | Warm pooled session p50 | p99 | Cold (new session) p50 | p99 |"
-                + " Plain TLS connect + handshake p50 | p99 |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        String pathNames = paths.stream().map(Report::label).collect(Collectors.joining(" / "));
+        header.append(" Client CPU ").append(pathNames).append(" | Server CPU ").append(pathNames)
+                .append(" | Negotiated |\n");
+        align.append("---:|---:|---|\n");
+        md.append(header).append(align);
         for (CellResult cell : cells) {
-            md.append(String.format(Locale.ROOT, "| %s / %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
+            for (Case c : options.cases()) {
+                double plainRate = median(results(cell, c, Path.PLAIN_TLS), ThroughputProbe.Result::mibPerSecond);
+                md.append("| ").append(cell.engine).append(" / ").append(cell.io).append(" | ").append(c.label())
+                        .append(" |");
+                for (Path path : paths) {
+                    double rate = median(results(cell, c, path), ThroughputProbe.Result::mibPerSecond);
+                    md.append(String.format(Locale.ROOT, " %.0f |", rate));
+                    if (ratios && path != Path.PLAIN_TLS) {
+                        md.append(String.format(Locale.ROOT, " %.0f %% |", 100 * rate / plainRate));
+                    }
+                }
+                md.append(' ').append(joinMedians(cell, c, ThroughputProbe.Result::clientCpuSecondsPerGib))
+                        .append(" | ").append(joinMedians(cell, c, ThroughputProbe.Result::serverCpuSecondsPerGib))
+                        .append(" | ").append(ciphers(results(cell, c, Path.PLAIN_TLS), results(cell, c, Path.ANYTLS)))
+                        .append(" |\n");
+            }
+        }
+        if (paths.contains(Path.SOCKS5)) {
+            md.append("\nSOCKS5: an application connection to the reference host (in-process, its own NIO loop),"
+                    + " relayed into an AnyTLS stream of the same transport; client CPU includes the host's loop,"
+                    + " not the application's.\n");
+        }
+    }
+
+    private String joinMedians(CellResult cell, Case c, ToDoubleFunction<ThroughputProbe.Result> f) {
+        return options.paths().stream()
+                .map(path -> String.format(Locale.ROOT, "%.2f", median(results(cell, c, path), f)))
+                .collect(Collectors.joining(" / "));
+    }
+
+    private static String label(Path path) {
+        switch (path) {
+            case PLAIN_TLS:
+                return "Plain TLS";
+            case ANYTLS:
+                return "AnyTLS";
+            default:
+                return "SOCKS5";
+        }
+    }
+
+    private void latencyTable(StringBuilder md) {
+        md.append("\n#### Stream-open latency (ms)\n\n");
+        md.append("| Engine / I/O | Warm pooled session p50 | p99 | Cold (new session) p50 | p99 |"
+                + " SOCKS5 warm p50 | p99 | Plain TLS connect + handshake p50 | p99 |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (CellResult cell : cells) {
+            md.append(String.format(Locale.ROOT, "| %s / %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
                     cell.engine, cell.io,
                     percentileMedian(cell.warm, 50), percentileMedian(cell.warm, 99),
                     percentileMedian(cell.cold, 50), percentileMedian(cell.cold, 99),
+                    percentileMedian(cell.socksWarm, 50), percentileMedian(cell.socksWarm, 99),
                     percentileMedian(cell.plainConnect, 50), percentileMedian(cell.plainConnect, 99)));
         }
+        md.append("\nWarm and cold: `open()` on the SPI to the stream's SYNACK. SOCKS5 warm: connect to the host,"
+                + " greeting, CONNECT, the host's reply (sent after the SYNACK), on a pooled session.\n");
+    }
 
-        md.append("\n#### Memory (client and server in one JVM: each figure is both ends)\n\n");
-        md.append("| Engine / I/O | Heap per idle pooled session | Pooled direct per idle session |"
-                + " Heap per open stream | Pooled direct per open stream |\n");
-        md.append("|---|---:|---:|---:|---:|\n");
+    private void memoryTable(StringBuilder md) {
+        md.append("\n#### Memory (client in the harness's process; servers and sink in child JVMs)\n\n");
+        md.append("| Engine / I/O | Idle pooled sessions | Client heap per session | Server heap per session |"
+                + " Open streams | Client heap per stream | Server heap per stream |"
+                + " Client pooled direct per session / stream |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (CellResult cell : cells) {
-            md.append(String.format(Locale.ROOT, "| %s / %s | %,d B (at %d) | %,d B | %,d B (at %d) | %,d B |%n",
+            md.append(String.format(Locale.ROOT, "| %s / %s | %,d | %,d B | %,d B | %,d | %,d B | %,d B | %,d B / %,d B |%n",
                     cell.engine, cell.io,
-                    cell.idleSessions.heapBytesPerItem(), cell.idleSessions.count(),
-                    cell.idleSessions.directBytesPerItem(),
-                    cell.openStreams.heapBytesPerItem(), cell.openStreams.count(),
-                    cell.openStreams.directBytesPerItem()));
+                    cell.idleSessions.count(), cell.idleSessions.clientHeapBytesPerItem(),
+                    cell.idleSessions.serverHeapBytesPerItem(),
+                    cell.openStreams.count(), cell.openStreams.clientHeapBytesPerItem(),
+                    cell.openStreams.serverHeapBytesPerItem(),
+                    cell.idleSessions.directBytesPerItem(), cell.openStreams.directBytesPerItem()));
         }
-        return md.toString();
+        md.append("\nA stream is one per session (the pool's rule), so a stream's figure includes its session."
+                + " Server heap is the sum over the AnyTLS server children (two for streams, a third for idle"
+                + " sessions); the sink's is not counted.\n");
     }
 
     private static List<ThroughputProbe.Result> results(CellResult cell, Case c, Path path) {
@@ -120,6 +187,10 @@ final class Report {
     private static String ciphers(List<ThroughputProbe.Result> plain, List<ThroughputProbe.Result> anytls) {
         String plainCipher = plain.isEmpty() ? "n/a" : plain.get(0).cipher();
         String anyCipher = anytls.isEmpty() ? "n/a" : anytls.get(0).cipher();
+        if (plain.isEmpty() || anytls.isEmpty()) {
+            // The SOCKS5 application's own connection has no TLS: only these two paths say what was negotiated.
+            return plain.isEmpty() ? anyCipher : plainCipher;
+        }
         return plainCipher.equals(anyCipher) ? plainCipher : "plain " + plainCipher + ", AnyTLS " + anyCipher;
     }
 

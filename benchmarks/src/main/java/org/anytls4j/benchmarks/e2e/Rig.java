@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.pkitesting.X509Bundle;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.client.AnyTlsClientTransport;
 import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.io.IoRuntime;
@@ -19,9 +20,11 @@ import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.tls.ClientSslContexts;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
+import org.anytls4j.host.proxy.ProxyServer;
 import org.anytls4j.testkit.TestCertificates;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
+import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
@@ -35,21 +38,29 @@ import java.util.Base64;
 
 /**
  * Everything one cell of the matrix (TLS engine x I/O transport) runs on, all on 127.0.0.1: the sink/source, the
- * AnyTLS server and the plain TLS relay (one server event loop, one server SslContext), and the client side (its
- * own event loop) for both. Client, server and sink have separate event loops so that CPU is attributable per side.
+ * AnyTLS server and the plain TLS relay (one server event loop, one server SslContext), the client side (its
+ * own event loop) for both, the reference host (SOCKS5 in front of an AnyTLS client transport, on its own NIO loop:
+ * the host runs on NIO only) and the application that talks SOCKS5 to it (its own loop). Client, host, server and
+ * sink have separate event loops so that CPU is attributable per side.
  */
 final class Rig implements AutoCloseable {
     static final String CLIENT_THREADS = "bench-client";
     static final String SERVER_THREADS = "bench-server";
+    /** The reference host's loop: client-side work of the SOCKS5 path, counted with the client. */
+    static final String HOST_THREADS = "bench-host";
+    /** The SOCKS5 application (what a browser would be): not counted, like the sink. */
+    private static final String APP_THREADS = "bench-app";
     private static final String SINK_THREADS = "bench-sink";
-    private static final String USER = "bench";
-    private static final String PASSWORD = "bench-password";
+    static final String USER = "bench";
+    static final String PASSWORD = "bench-password";
 
     final TlsProvider engine;
     final IoRuntime.Kind ioKind;
     final IoRuntime clientIo;
     final IoRuntime serverIo;
     private final IoRuntime sinkIo;
+    final IoRuntime hostIo;
+    private final IoRuntime appIo;
     final SinkSource sink;
     private final AnyTlsServer server;
     private final PlainTlsRelay plain;
@@ -63,6 +74,8 @@ final class Rig implements AutoCloseable {
         clientIo = IoRuntime.create(ioKind, 1, CLIENT_THREADS);
         serverIo = IoRuntime.create(ioKind, 1, SERVER_THREADS);
         sinkIo = IoRuntime.create(ioKind, 1, SINK_THREADS);
+        hostIo = IoRuntime.create(IoRuntime.Kind.NIO, 1, HOST_THREADS);
+        appIo = IoRuntime.create(ioKind, 1, APP_THREADS);
         sink = new SinkSource(sinkIo);
         X509Bundle certificate = TestCertificates.localhost();
         SslContext serverContext = SslContextBuilder
@@ -105,8 +118,13 @@ final class Rig implements AutoCloseable {
     }
 
     AnyTlsClientTransport newTransport(String name, PoolOptions pool) {
+        return newTransport(name, pool, server.localAddress().getPort());
+    }
+
+    /** A client transport on the client loop to an AnyTLS server on 127.0.0.1:{@code port} (here or a child's). */
+    AnyTlsClientTransport newTransport(String name, PoolOptions pool, int port) {
         return AnyTlsClientTransport.builder(name, clientIo)
-                .server("127.0.0.1", server.localAddress().getPort())
+                .server("127.0.0.1", port)
                 .password(PASSWORD)
                 .tls(clientTls)
                 .pool(pool)
@@ -116,6 +134,35 @@ final class Rig implements AutoCloseable {
 
     OpenRequest sinkRequest() {
         return OpenRequest.tcp(Destination.of(sink.address())).build();
+    }
+
+    /** The reference host on 127.0.0.1:0 (started), sending every request through {@code outbound}. */
+    ProxyServer newHost(NettyOutboundTransport outbound) {
+        ProxyServer host = ProxyServer.builder("bench-socks", () -> outbound)
+                .eventLoopGroup(hostIo.group())
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .openTimeout(Duration.ofSeconds(60))
+                .build();
+        host.start().syncUninterruptibly();
+        return host;
+    }
+
+    /**
+     * An application connection to {@code host} that asks for a SOCKS5 CONNECT to the sink, then hands over to
+     * {@code next}; {@code ready} completes when the host confirmed the CONNECT (the AnyTLS stream is open).
+     */
+    ChannelFuture openSocks(ProxyServer host, ChannelHandler next, Promise<Void> ready) {
+        return new Bootstrap()
+                .group(appIo.group())
+                .channel(appIo.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new Socks5Connector(sink.address(), next, ready))
+                .connect(host.localAddress());
+    }
+
+    /** A promise on the application loop, for {@link #openSocks}. */
+    Promise<Void> newAppPromise() {
+        return appIo.group().next().newPromise();
     }
 
     /** A plain TLS connection through the relay to the sink, with {@code handler} after the SslHandler. */
@@ -137,9 +184,15 @@ final class Rig implements AutoCloseable {
                 .connect(relay);
     }
 
-    /** Protocol and cipher suite of the TLS connection under {@code channel} (a stream's carrier or itself). */
+    /**
+     * Protocol and cipher suite of the TLS connection under {@code channel} (a stream's carrier or itself), or
+     * "n/a" for a connection with no TLS of its own (the SOCKS5 application's, whose carrier is the host's).
+     */
     static String cipherOf(Channel channel) {
         Channel tls = channel.pipeline().get(SslHandler.class) != null ? channel : channel.parent();
+        if (tls == null || tls.pipeline().get(SslHandler.class) == null) {
+            return "n/a";
+        }
         SSLSession session = tls.pipeline().get(SslHandler.class).engine().getSession();
         return session.getProtocol() + " " + session.getCipherSuite();
     }
@@ -159,6 +212,8 @@ final class Rig implements AutoCloseable {
         server.close();
         sink.close();
         sinkIo.close();
+        appIo.close();
+        hostIo.close();
         serverIo.close();
         clientIo.close();
         Files.deleteIfExists(trustedPem);
