@@ -1,0 +1,147 @@
+# Profile of the Karaf JVM for benchmarks/run-vs-reference.sh --profile; sourced by it (uses KARAF_PID, WORK, ...).
+# Writes target/vs-reference/profile/: one JFR recording and digest per workload, CPU per thread from /proc, the
+# TCP_NODELAY audit, and summary.md (which the report includes).
+
+# thread_cpu: "name user_s system_s" for every thread of Karaf, pool indexes folded into one name
+thread_cpu() {
+    local task stat
+    for task in /proc/"$KARAF_PID"/task/*; do
+        stat=$(cat "$task/stat" 2>/dev/null) || continue
+        local name=${stat#*(}
+        name=${name%%)*}
+        stat=${stat##*) }
+        awk -v n="$name" -v hz="$CLK_TCK" '{ gsub(/[0-9]+$/, "N", n); gsub(/ /, "_", n); print n, $12 / hz, $13 / hz }' <<<"$stat"
+    done | awk '{ u[$1] += $2; s[$1] += $3 } END { for (n in u) print n, u[n], s[n] }'
+}
+
+# thread_cpu_delta BEFORE AFTER: the busiest thread groups over the workload, with their system share
+thread_cpu_delta() {
+    awk 'NR == FNR { u[$1] = $2; s[$1] = $3; next }
+        { du = $2 - u[$1]; ds = $3 - s[$1]; if (du + ds > 0.005) printf "%-18s %7.2f s user %7.2f s system (%3.0f %% system)\n",
+            $1, du, ds, 100 * ds / (du + ds) }' "$1" "$2" | sort -k2,2gr -k4,4gr | head -n 12
+}
+
+# record_workload NAME COMMAND...: a JFR recording of Karaf (settings=profile) and the per-thread CPU while COMMAND runs
+record_workload() {
+    local name=$1 dir="$WORK/profile"
+    shift
+    thread_cpu >"$dir/$name.threads-before"
+    read -r u1 s1 <<<"$(cpu_of "$KARAF_PID")"
+    jcmd "$KARAF_PID" JFR.start name="vsref-$name" settings=profile filename="$dir/$name.jfr" >"$dir/$name.jcmd.log" 2>&1 \
+        || die "jcmd JFR.start failed (see $dir/$name.jcmd.log)"
+    "$@" >"$dir/$name.workload.log" 2>&1 || die "profile workload $name failed (see $dir/$name.workload.log)"
+    jcmd "$KARAF_PID" JFR.stop name="vsref-$name" >>"$dir/$name.jcmd.log" 2>&1 || die "jcmd JFR.stop failed"
+    read -r u2 s2 <<<"$(cpu_of "$KARAF_PID")"
+    thread_cpu >"$dir/$name.threads-after"
+    thread_cpu_delta "$dir/$name.threads-before" "$dir/$name.threads-after" >"$dir/$name.threads.txt"
+    PROBE jfr "$dir/$name.jfr" --top 15 >"$dir/$name.digest.txt"
+    awk -v u1="$u1" -v s1="$s1" -v u2="$u2" -v s2="$s2" 'BEGIN { u = u2 - u1; s = s2 - s1;
+        printf "Karaf CPU during the workload: %.2f s user + %.2f s system (%.0f %% system)\n", u, s, 100 * s / (u + s) }' \
+        >"$dir/$name.cpu.txt"
+}
+
+open_workload() {
+    "$LOADGEN" open -socks "127.0.0.1:${SOCKS[ours]}" -target "127.0.0.1:$SINK" -n 300 -pause 5ms
+    PROBE ttfb --socks "127.0.0.1:${SOCKS[ours]}" --target "127.0.0.1:$RESPONDER" --reuse true -n 200 --pause 5
+}
+
+# nodelay_audit: strace on every Karaf thread while connections open through our chain; every socket Karaf accepts
+# or connects is listed with whether TCP_NODELAY was set on it.
+nodelay_audit() {
+    local out="$WORK/profile/nodelay.txt" log="$WORK/profile/strace.log"
+    if ! command -v strace >/dev/null; then
+        echo "strace not installed: TCP_NODELAY not audited" >"$out"
+        return
+    fi
+    local args=() tid
+    for tid in /proc/"$KARAF_PID"/task/*; do args+=(-p "${tid##*/}"); done
+    strace -qq -f -e trace=accept,accept4,connect,setsockopt,close -o "$log" "${args[@]}" 2>/dev/null &
+    local strace_pid=$!
+    sleep 2
+    "$LOADGEN" open -socks "127.0.0.1:${SOCKS[ours]}" -target "127.0.0.1:$SINK" -n 3 -pause 50ms >/dev/null
+    "$LOADGEN" open -socks "127.0.0.1:${COLD_SOCKS[ours]}" -target "127.0.0.1:$SINK" -n 3 -pause 50ms >/dev/null
+    sleep 1
+    kill -INT "$strace_pid" 2>/dev/null || true
+    wait "$strace_pid" 2>/dev/null || true
+    # listening sockets of Karaf: fd -> local port (from /proc/net/tcp by inode)
+    local listeners
+    listeners=$(for fd in /proc/"$KARAF_PID"/fd/*; do
+        local target
+        target=$(readlink "$fd" 2>/dev/null) || continue
+        [[ "$target" == socket:* ]] || continue
+        local inode=${target#socket:[}
+        inode=${inode%]}
+        awk -v i="$inode" -v fd="${fd##*/}" '$4 == "0A" && $10 == i { split($2, a, ":"); print fd, a[2] }' \
+            /proc/net/tcp 2>/dev/null
+    done | while read -r fd hex; do echo "$fd $((16#$hex))"; done)
+    classify_sockets "$listeners" <"$log" | sort -k3 >"$out"
+}
+
+# classify_sockets LISTENERS < STRACE_LOG: each socket Karaf accepted or connected, by role, with TCP_NODELAY
+classify_sockets() {
+    awk -v listeners="$1" -v host="${SOCKS[ours]}" -v cold="${COLD_SOCKS[ours]}" -v server="$OUR_SERVER" \
+        -v sink="$SINK" '
+        BEGIN {
+            n = split(listeners, l, "\n")
+            for (i = 1; i <= n; i++) { split(l[i], pp, " "); port[pp[1]] = pp[2] }
+            role[host] = "host: accepted from the application"; role[cold] = "host (no-reuse path): accepted from the application"
+            role[server] = "our server: accepted carrier"
+        }
+        function fd_of(call,   f) { f = $0; sub(".*" call "\\(", "", f); sub(/[,)].*/, "", f); return f }
+        function open_socket(fd, k) { id++; live[fd] = id; kind[id] = k; nodelay[id] = (fd in nd) ? nd[fd] : "never set" }
+        # Netty sets the option on a new socket before connect(2), and right after accept(2)
+        /setsockopt\(/ && /TCP_NODELAY/ { fd = fd_of("setsockopt"); nd[fd] = (/\[1\]/ ? "on" : "off")
+            if (fd in live) nodelay[live[fd]] = nd[fd] }
+        / accept4?\([0-9]+, \{/ && $NF ~ /^[0-9]+$/ { lfd = fd_of("accept4?"); delete nd[$NF]
+            open_socket($NF, (port[lfd] in role) ? role[port[lfd]] : "accepted on port " port[lfd]) }
+        / connect\(/ && /_port=htons/ { fd = fd_of("connect"); match($0, /_port=htons\([0-9]+\)/)
+            p = substr($0, RSTART + 12, RLENGTH - 13)
+            open_socket(fd, (p == server) ? "our client: carrier to our server" : (p == sink) ? "our server: outbound to the destination" : "connect to port " p) }
+        / close\(/ { fd = fd_of("close"); delete live[fd]; delete nd[fd] }
+        END {
+            for (i = 1; i <= id; i++) count[kind[i] ", TCP_NODELAY " nodelay[i]]++
+            for (c in count) printf "%3d sockets  %s\n", count[c], c
+        }'
+}
+
+profile_karaf() {
+    mkdir -p "$WORK/profile"
+    say "profile: JFR on Karaf during a 1-stream and an 8-stream download ($((4 * MIB)) MiB each) and an open-latency run"
+    record_workload download-1-stream "$LOADGEN" run -socks "127.0.0.1:${SOCKS[ours]}" -target "127.0.0.1:$SINK" \
+        -mode down -mib $((4 * MIB)) -streams 1
+    record_workload download-8-streams "$LOADGEN" run -socks "127.0.0.1:${SOCKS[ours]}" -target "127.0.0.1:$SINK" \
+        -mode down -mib $((MIB / 2)) -streams 8
+    record_workload open-latency open_workload
+    say "profile: TCP_NODELAY audit (strace)"
+    nodelay_audit
+    write_profile_summary >"$WORK/profile/summary.md"
+}
+
+write_profile_summary() {
+    local name
+    echo "### Profile of the Karaf JVM (\`--profile\`)"
+    echo
+    echo "JFR (settings=profile) through the anytls4j chain; full digests in \`target/vs-reference/profile/*.digest.txt\`."
+    echo "Native libraries loaded by Karaf: $(grep -o 'libnetty[^ /]*\.so\|netty_[a-z_]*' "/proc/$KARAF_PID/maps" 2>/dev/null \
+        | sed 's/[0-9]*\.so$//; s/_x86_64$//' | sort -u | tr '\n' ' ')"
+    for name in download-1-stream download-8-streams open-latency; do
+        echo
+        echo "#### $name"
+        echo
+        echo '```'
+        cat "$WORK/profile/$name.workload.log" "$WORK/profile/$name.cpu.txt"
+        echo "CPU by thread (from /proc):"
+        cat "$WORK/profile/$name.threads.txt"
+        awk '/^JVM CPU/ || /^engines/' "$WORK/profile/$name.digest.txt"
+        awk '/^hot methods, self/ { on = 1; n = 0 } on && n++ < 11 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        awk '/^allocation by site/ { on = 1; n = 0 } on && n++ < 6 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        awk '/^blocking/ { on = 1; n = 0 } on && n++ < 6 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        echo '```'
+    done
+    echo
+    echo "#### TCP_NODELAY on the sockets Karaf opened (strace during 6 opens; Go sets it on every TCP socket by default)"
+    echo
+    echo '```'
+    cat "$WORK/profile/nodelay.txt"
+    echo '```'
+}
