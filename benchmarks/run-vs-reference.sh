@@ -336,6 +336,12 @@ latency() {
     line=$(grep '^full' <<<"$out")
     record "$chain" full-reused-p50 "$(field "$line" p50)"
     record "$chain" full-reused-over30 "$(field "$line" over30ms)"
+    out=$(PROBE ttfb --socks "127.0.0.1:${SOCKS[$chain]}" --target "127.0.0.1:$RESPONDER" --reuse true --split true \
+        -n "$OPENS" --pause 20) || die "ttfb (reused, split request) failed on $chain: $out"
+    line=$(grep '^ttfb' <<<"$out")
+    record "$chain" ttfb-split-p50 "$(field "$line" p50)"
+    record "$chain" ttfb-split-p99 "$(field "$line" p99)"
+    record "$chain" ttfb-split-over30 "$(field "$line" over30ms)"
     out=$(PROBE ttfb --socks "127.0.0.1:${SOCKS[$chain]}" --target "127.0.0.1:$RESPONDER" --reuse false \
         -n $((OPENS / 3)) --pause 20) || die "ttfb (new) failed on $chain: $out"
     line=$(grep '^ttfb' <<<"$out")

@@ -21,6 +21,7 @@ import jdk.jfr.consumer.RecordingFile;
 final class JfrDigest {
     private final Map<String, Long> selfSamples = new HashMap<>();
     private final Map<String, Long> inclusiveSamples = new HashMap<>();
+    private final Map<String, Long> projectInclusiveSamples = new HashMap<>();
     private final Map<String, Long> samplesByThread = new HashMap<>();
     private final Map<String, Long> nativeTops = new HashMap<>();
     private final Map<String, Long> allocationBySite = new HashMap<>();
@@ -47,9 +48,13 @@ final class JfrDigest {
         }
         switch (event.getEventType().getName()) {
             case "jdk.ExecutionSample" -> execution(event);
-            case "jdk.NativeMethodSample" -> add(nativeTops, topFrame(event.getStackTrace()), 1);
+            case "jdk.NativeMethodSample" -> {
+                if (threadName(event.getThread("sampledThread")).startsWith("anytls4j")) {
+                    add(nativeTops, topFrame(event.getStackTrace()), 1);
+                }
+            }
             case "jdk.ObjectAllocationSample" -> allocation(event);
-            case "jdk.JavaMonitorEnter", "jdk.ThreadPark", "jdk.JavaMonitorWait" ->
+            case "jdk.JavaMonitorEnter", "jdk.ThreadPark" ->
                     add(blockedNanosBySite, event.getEventType().getName().substring(4) + " at "
                             + firstApplicationFrame(event.getStackTrace()), event.getDuration().toNanos());
             case "jdk.ThreadCPULoad" -> threadCpu(event);
@@ -74,6 +79,9 @@ final class JfrDigest {
                 String method = method(frame);
                 if (seen.add(method)) {
                     add(inclusiveSamples, method, 1);
+                    if (method.startsWith("org.anytls4j.")) {
+                        add(projectInclusiveSamples, method, 1);
+                    }
                 }
             }
         }
@@ -109,14 +117,15 @@ final class JfrDigest {
         counts("samples by thread", samplesByThread, executionSamples, top);
         counts("hot methods, self (top frame)", selfSamples, executionSamples, top);
         counts("hot methods, inclusive (on the stack)", inclusiveSamples, executionSamples, top);
-        counts("native methods (top frame of threads in native code)", nativeTops,
+        counts("anytls4j methods, inclusive", projectInclusiveSamples, executionSamples, top);
+        counts("native methods of the anytls4j threads (top frame; epollWait = idle)", nativeTops,
                 nativeTops.values().stream().mapToLong(Long::longValue).sum(), top);
         counts("allocation by site (first frame outside java.*/jdk.*, by sampled weight)", allocationBySite,
                 allocationWeight, top);
         counts("allocation by class", allocationByClass, allocationWeight, top);
         table("blocking (park / monitor, above JFR's threshold), total time", blockedNanosBySite, top,
                 nanos -> String.format(Locale.ROOT, "%9.1f ms", nanos / 1e6), nanos -> -(double) nanos);
-        System.out.printf("engines seen on the stacks: %s%n", engines());
+        System.out.printf("%nengines seen on the stacks: %s%n", engines());
     }
 
     /** Which TLS engine and which transport ran, from the classes seen on any recorded stack. */

@@ -15,16 +15,17 @@ final class LatencyProbe {
      * Time to first byte and to the last byte of a small response, every request on one tunnel (a keep-alive
      * connection of a browser). The pause between requests lets the hops go idle, as between a page's resources.
      */
-    void reusedConnection(int requests, int bodySize, long pauseMillis) throws IOException, InterruptedException {
+    void reusedConnection(int requests, int bodySize, long pauseMillis, boolean splitRequest)
+            throws IOException, InterruptedException {
         Quantiles firstByte = new Quantiles();
         Quantiles lastByte = new Quantiles();
         try (Socket socket = dialer.open()) {
-            exchange(socket, bodySize, System.nanoTime(), firstByte, lastByte); // the tunnel's first use: not counted
+            exchange(socket, bodySize, System.nanoTime(), false, firstByte, lastByte); // first use: not counted
             firstByte = new Quantiles();
             lastByte = new Quantiles();
             for (int i = 0; i < requests; i++) {
                 Thread.sleep(pauseMillis);
-                exchange(socket, bodySize, System.nanoTime(), firstByte, lastByte);
+                exchange(socket, bodySize, System.nanoTime(), splitRequest, firstByte, lastByte);
             }
         }
         System.out.println(firstByte.summary("ttfb"));
@@ -38,7 +39,7 @@ final class LatencyProbe {
         for (int i = 0; i < requests; i++) {
             long start = System.nanoTime();
             try (Socket socket = dialer.open()) {
-                exchange(socket, bodySize, start, firstByte, lastByte);
+                exchange(socket, bodySize, start, false, firstByte, lastByte);
             }
             Thread.sleep(pauseMillis);
         }
@@ -46,12 +47,22 @@ final class LatencyProbe {
         System.out.println(lastByte.summary("full"));
     }
 
-    private static void exchange(Socket socket, int bodySize, long start, Quantiles firstByte, Quantiles lastByte)
-            throws IOException {
+    /**
+     * One request and its response. A split request goes out in two writes, its head's last two bytes in the
+     * second: the write-write-read pattern that stalls on any hop with Nagle on while the peer delays its ACK.
+     */
+    private static void exchange(Socket socket, int bodySize, long start, boolean splitRequest, Quantiles firstByte,
+                                 Quantiles lastByte) throws IOException {
         OutputStream out = socket.getOutputStream();
         InputStream in = socket.getInputStream();
-        out.write(HttpLikeExchange.request(bodySize));
+        byte[] request = HttpLikeExchange.request(bodySize);
+        int firstWrite = splitRequest ? request.length - 2 : request.length;
+        out.write(request, 0, firstWrite);
         out.flush();
+        if (splitRequest) {
+            out.write(request, firstWrite, 2);
+            out.flush();
+        }
         byte[] buffer = new byte[64 * 1024];
         int expected = HttpLikeExchange.responseSize(bodySize);
         int received = in.read(buffer);

@@ -8,7 +8,7 @@ import java.util.Map;
  * <pre>
  *   responder --listen 127.0.0.1:PORT                       HTTP-shaped request/response destination
  *   relay     --listen 127.0.0.1:PORT --target H:P --count-file F   counts the TCP connections to a server
- *   ttfb      --socks H:P --target H:P --reuse true|false -n N --pause MS [--body BYTES]
+ *   ttfb      --socks H:P --target H:P --reuse true|false -n N --pause MS [--body BYTES] [--split true]
  *   jfr       FILE [--top N]                                digest of a JFR recording
  * </pre>
  */
@@ -31,7 +31,8 @@ public final class VsRefProbe {
                 int body = Integer.parseInt(options.getOrDefault("body", "1024"));
                 long pause = Long.parseLong(options.getOrDefault("pause", "20"));
                 if (Boolean.parseBoolean(required(options, "reuse"))) {
-                    probe.reusedConnection(n, body, pause);
+                    boolean split = Boolean.parseBoolean(options.getOrDefault("split", "false"));
+                    probe.reusedConnection(n, body, pause, split);
                 } else {
                     probe.newConnection(n, body, pause);
                 }

@@ -27,9 +27,19 @@ record_workload() {
     shift
     thread_cpu >"$dir/$name.threads-before"
     read -r u1 s1 <<<"$(cpu_of "$KARAF_PID")"
-    jcmd "$KARAF_PID" JFR.start name="vsref-$name" settings=profile filename="$dir/$name.jfr" >"$dir/$name.jcmd.log" 2>&1 \
+    jcmd "$KARAF_PID" JFR.start name="vsref-$name" settings="$(jfc_file)" filename="$dir/$name.jfr" >"$dir/$name.jcmd.log" 2>&1 \
         || die "jcmd JFR.start failed (see $dir/$name.jcmd.log)"
+    local perf_pid=""
+    if command -v perf >/dev/null; then
+        perf record -q -F 499 -p "$KARAF_PID" -o "$dir/$name.perf.data" >"$dir/$name.perf.log" 2>&1 &
+        perf_pid=$!
+    fi
     "$@" >"$dir/$name.workload.log" 2>&1 || die "profile workload $name failed (see $dir/$name.workload.log)"
+    if [[ -n "$perf_pid" ]]; then
+        kill -INT "$perf_pid" 2>/dev/null || true
+        wait "$perf_pid" 2>/dev/null || true
+        perf_digest "$dir/$name.perf.data" >"$dir/$name.perf.txt" 2>/dev/null || echo "perf report failed" >"$dir/$name.perf.txt"
+    fi
     jcmd "$KARAF_PID" JFR.stop name="vsref-$name" >>"$dir/$name.jcmd.log" 2>&1 || die "jcmd JFR.stop failed"
     read -r u2 s2 <<<"$(cpu_of "$KARAF_PID")"
     thread_cpu >"$dir/$name.threads-after"
@@ -38,6 +48,28 @@ record_workload() {
     awk -v u1="$u1" -v s1="$s1" -v u2="$u2" -v s2="$s2" 'BEGIN { u = u2 - u1; s = s2 - s1;
         printf "Karaf CPU during the workload: %.2f s user + %.2f s system (%.0f %% system)\n", u, s, 100 * s / (u + s) }' \
         >"$dir/$name.cpu.txt"
+}
+
+# perf_digest DATA: where Karaf's CPU went by library (kernel vs JIT-compiled Java vs native), and the hottest
+# kernel symbols (perf sees system time, which JFR does not sample)
+perf_digest() {
+    echo "CPU samples by object (perf, all Karaf threads; [unknown]/perf-*.map = JIT-compiled Java):"
+    { perf report -i "$1" --stdio --no-children --sort dso -g none 2>/dev/null || true; } | grep -v '^#' | grep -v '^$' \
+        | head -n 8 || true
+    echo "hottest symbols (self):"
+    { perf report -i "$1" --stdio --no-children --sort dso,sym -g none 2>/dev/null || true; } | grep -v '^#' \
+        | grep -v '^$' | head -n 20 || true
+}
+
+# jfc_file: JDK's 'profile' settings with denser sampling (a few seconds of load give hundreds of samples)
+jfc_file() {
+    local java_home jfc="$WORK/profile/vsref.jfc"
+    java_home=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')
+    awk '/<event name="jdk.ExecutionSample">/ { e = 1 } /<event name="jdk.NativeMethodSample">/ { n = 1 }
+        e && /name="period"/ { sub(/>[^<]*</, ">2 ms<"); e = 0 }
+        n && /name="period"/ { sub(/>[^<]*</, ">10 ms<"); n = 0 }
+        { print }' "$java_home/lib/jfr/profile.jfc" >"$jfc"
+    echo "$jfc"
 }
 
 open_workload() {
@@ -71,8 +103,8 @@ nodelay_audit() {
         [[ "$target" == socket:* ]] || continue
         local inode=${target#socket:[}
         inode=${inode%]}
-        awk -v i="$inode" -v fd="${fd##*/}" '$4 == "0A" && $10 == i { split($2, a, ":"); print fd, a[2] }' \
-            /proc/net/tcp 2>/dev/null
+        awk -v i="$inode" -v fd="${fd##*/}" '$4 == "0A" && $10 == i { n = split($2, a, ":"); print fd, a[n] }' \
+            /proc/net/tcp /proc/net/tcp6 2>/dev/null
     done | while read -r fd hex; do echo "$fd $((16#$hex))"; done)
     classify_sockets "$listeners" <"$log" | sort -k3 >"$out"
 }
@@ -133,7 +165,10 @@ write_profile_summary() {
         echo "CPU by thread (from /proc):"
         cat "$WORK/profile/$name.threads.txt"
         awk '/^JVM CPU/ || /^engines/' "$WORK/profile/$name.digest.txt"
+        [[ -f "$WORK/profile/$name.perf.txt" ]] && head -n 24 "$WORK/profile/$name.perf.txt"
         awk '/^hot methods, self/ { on = 1; n = 0 } on && n++ < 11 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        awk '/^anytls4j methods, inclusive/ { on = 1; n = 0 } on && n++ < 9 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        awk '/^native methods/ { on = 1; n = 0 } on && n++ < 6 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
         awk '/^allocation by site/ { on = 1; n = 0 } on && n++ < 6 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
         awk '/^blocking/ { on = 1; n = 0 } on && n++ < 6 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
         echo '```'

@@ -46,7 +46,7 @@ $SECTION_TITLE
 
 Written by \`benchmarks/run-vs-reference.sh\` (replaced on every run with \`--update\`). Machine: $(machine).
 Date: $(date -u '+%Y-%m-%d %H:%M UTC'). Commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)').
-Command: \`$COMMAND_LINE\` — $ROUNDS rounds, the chains taking turns (the first one changes every round), medians
+Command: \`$COMMAND_LINE\` (took $(((SECONDS + 59) / 60)) min, build and Karaf start included) — $ROUNDS rounds, the chains taking turns (the first one changes every round), medians
 shown; $MIB MiB per throughput case (8 streams: $((MIB / 8)) MiB each); $OPENS warm opens and reused-connection
 requests per round, $((OPENS / 3)) cold opens and new-connection requests. All on 127.0.0.1, driven by \`loadgen\`
 through each chain's SOCKS5 port; the destination is \`loadgen sink\` (the TTFB tests: a small HTTP-shaped responder
@@ -99,7 +99,8 @@ Open = TCP connect to the SOCKS5 port, greeting, CONNECT, reply, then a 1-byte e
 the application closing first). Warm: the chain's pooled client. Cold: a client of the same chain with session
 reuse off (anytls-go \`-dr\`, anytls4j \`disableReuse = true\`), so every open pays TCP + TLS + authentication.
 TTFB = time from the request's write to the first response byte; reused: every request on one tunnel, 20 ms apart;
-new: each request on a new tunnel, counted from the TCP connect. "> 30 ms" counts requests per round above 30 ms
+new: each request on a new tunnel, counted from the TCP connect; "request in two writes": the request head's last
+two bytes sent in a second write (write-write-read, what Nagle plus a delayed ACK stalls). "> 30 ms" counts requests per round above 30 ms
 (the signature of a 40 ms delayed-ACK/Nagle stall); "full" is to the response's last byte.
 
 | metric | anytls4j | anytls-go | ratio | Go client → our server | our client → Go server |
@@ -109,10 +110,14 @@ EOF
         [open-cold-p50]="open + 1-byte echo, cold, p50" [open-cold-p99]="open + 1-byte echo, cold, p99"
         [ttfb-reused-p50]="TTFB, reused connection, p50" [ttfb-reused-p99]="TTFB, reused connection, p99"
         [ttfb-reused-max]="TTFB, reused connection, max" [ttfb-reused-over30]="TTFB, reused connection, requests > 30 ms"
+        [ttfb-split-p50]="TTFB, reused connection, request in two writes, p50"
+        [ttfb-split-p99]="TTFB, reused connection, request in two writes, p99"
+        [ttfb-split-over30]="TTFB, reused connection, request in two writes, requests > 30 ms"
         [full-reused-p50]="full response, reused connection, p50" [full-reused-over30]="full response, reused connection, requests > 30 ms"
         [ttfb-new-p50]="TTFB, new connection, p50" [ttfb-new-p99]="TTFB, new connection, p99")
     for metric in open-warm-p50 open-warm-p99 open-cold-p50 open-cold-p99 ttfb-reused-p50 ttfb-reused-p99 \
-        ttfb-reused-max ttfb-reused-over30 full-reused-p50 full-reused-over30 ttfb-new-p50 ttfb-new-p99; do
+        ttfb-reused-max ttfb-reused-over30 full-reused-p50 full-reused-over30 ttfb-split-p50 ttfb-split-p99 \
+        ttfb-split-over30 ttfb-new-p50 ttfb-new-p99; do
         local digits=2
         [[ "$metric" == *over30 ]] && digits=0
         ours=$(median ours "$metric")
