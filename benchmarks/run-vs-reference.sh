@@ -181,12 +181,15 @@ PASSWORD=$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 20 || true)
 export ANYTLS_PASSWORD=$PASSWORD
 SINK=$(free_port)
 RESPONDER=$(free_port)
+NAGLE_RESPONDER=$(free_port)
 OUR_SERVER=$(free_port)
 GO_SERVER_PORT=$(free_port)
 RELAY_OURS=$(free_port)
 RELAY_GO=$(free_port)
 start sink "$LOADGEN" sink -l "127.0.0.1:$SINK"
 start responder java -XX:+UseSerialGC -cp "$WORK/classes" VsRefProbe responder --listen "127.0.0.1:$RESPONDER"
+start nagle-responder java -XX:+UseSerialGC -cp "$WORK/classes" VsRefProbe responder \
+    --listen "127.0.0.1:$NAGLE_RESPONDER" --nodelay false
 start go-server "$GO_SERVER" -l "127.0.0.1:$GO_SERVER_PORT" -p "$PASSWORD"
 start relay-ours java -XX:+UseSerialGC -cp "$WORK/classes" VsRefProbe relay --listen "127.0.0.1:$RELAY_OURS" \
     --target "127.0.0.1:$OUR_SERVER" --count-file "$WORK/sessions-ours-server"
@@ -261,6 +264,7 @@ for chain in "${CHAINS[@]}"; do
     wait_for_port "${COUNT_SOCKS[$chain]}" "chain $chain (counted)"
 done
 wait_for_port "$RESPONDER" "the responder"
+wait_for_port "$NAGLE_RESPONDER" "the responder without TCP_NODELAY"
 say "all four chains answer"
 
 # --- measuring ---------------------------------------------------------------------------------------------------
@@ -342,6 +346,12 @@ latency() {
     record "$chain" ttfb-split-p50 "$(field "$line" p50)"
     record "$chain" ttfb-split-p99 "$(field "$line" p99)"
     record "$chain" ttfb-split-over30 "$(field "$line" over30ms)"
+    out=$(PROBE ttfb --socks "127.0.0.1:${SOCKS[$chain]}" --target "127.0.0.1:$NAGLE_RESPONDER" --reuse true \
+        -n "$OPENS" --pause 20) || die "ttfb (reused, Nagle-on destination) failed on $chain: $out"
+    line=$(grep '^full' <<<"$out")
+    record "$chain" full-nagle-p50 "$(field "$line" p50)"
+    record "$chain" full-nagle-p99 "$(field "$line" p99)"
+    record "$chain" full-nagle-over30 "$(field "$line" over30ms)"
     out=$(PROBE ttfb --socks "127.0.0.1:${SOCKS[$chain]}" --target "127.0.0.1:$RESPONDER" --reuse false \
         -n $((OPENS / 3)) --pause 20) || die "ttfb (new) failed on $chain: $out"
     line=$(grep '^ttfb' <<<"$out")

@@ -10,19 +10,23 @@ final class HttpLikeResponder {
     private HttpLikeResponder() {
     }
 
-    static void serve(InetSocketAddress listen) throws IOException {
+    /**
+     * With noDelay false the responder behaves like a server that leaves Nagle on (Python's http.server, say): its
+     * body waits for the ACK of its header, and a hop that delays that ACK stalls the response.
+     */
+    static void serve(InetSocketAddress listen, boolean noDelay) throws IOException {
         try (ServerSocket server = new ServerSocket()) {
             server.bind(listen, 512);
             while (true) {
                 Socket socket = server.accept();
-                Daemons.start("responder", () -> answer(socket));
+                Daemons.start("responder", () -> answer(socket, noDelay));
             }
         }
     }
 
-    private static void answer(Socket socket) {
+    private static void answer(Socket socket, boolean noDelay) {
         try (socket) {
-            socket.setTcpNoDelay(true);
+            socket.setTcpNoDelay(noDelay);
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             int bodySize;

@@ -27,6 +27,7 @@ final class JfrDigest {
     private final Map<String, Long> allocationBySite = new HashMap<>();
     private final Map<String, Long> allocationByClass = new HashMap<>();
     private final Map<String, Long> blockedNanosBySite = new HashMap<>();
+    private final Map<String, Long> throwsBySite = new HashMap<>();
     private final Map<String, double[]> cpuByThread = new HashMap<>();
     private final Set<String> typesOnStacks = new HashSet<>();
     private final double[] jvmCpu = new double[3];
@@ -49,7 +50,8 @@ final class JfrDigest {
         switch (event.getEventType().getName()) {
             case "jdk.ExecutionSample" -> execution(event);
             case "jdk.NativeMethodSample" -> {
-                if (threadName(event.getThread("sampledThread")).startsWith("anytls4j")) {
+                String thread = threadName(event.getThread("sampledThread"));
+                if (thread.startsWith("anytls4j-io") || thread.startsWith("anytls4j-host-demo")) {
                     add(nativeTops, topFrame(event.getStackTrace()), 1);
                 }
             }
@@ -58,6 +60,8 @@ final class JfrDigest {
                     add(blockedNanosBySite, event.getEventType().getName().substring(4) + " at "
                             + firstApplicationFrame(event.getStackTrace()), event.getDuration().toNanos());
             case "jdk.ThreadCPULoad" -> threadCpu(event);
+            case "jdk.JavaExceptionThrow" -> add(throwsBySite, event.getClass("thrownClass").getName() + " from "
+                    + firstApplicationFrame(event.getStackTrace()), 1);
             case "jdk.CPULoad" -> {
                 jvmCpu[0] += event.getFloat("jvmUser");
                 jvmCpu[1] += event.getFloat("jvmSystem");
@@ -118,13 +122,16 @@ final class JfrDigest {
         counts("hot methods, self (top frame)", selfSamples, executionSamples, top);
         counts("hot methods, inclusive (on the stack)", inclusiveSamples, executionSamples, top);
         counts("anytls4j methods, inclusive", projectInclusiveSamples, executionSamples, top);
-        counts("native methods of the anytls4j threads (top frame; epollWait = idle)", nativeTops,
+        counts("native methods of the transport and ./run host threads (top frame; epoll wait = idle)", nativeTops,
                 nativeTops.values().stream().mapToLong(Long::longValue).sum(), top);
         counts("allocation by site (first frame outside java.*/jdk.*, by sampled weight)", allocationBySite,
                 allocationWeight, top);
         counts("allocation by class", allocationByClass, allocationWeight, top);
         table("blocking (park / monitor, above JFR's threshold), total time", blockedNanosBySite, top,
                 nanos -> String.format(Locale.ROOT, "%9.1f ms", nanos / 1e6), nanos -> -(double) nanos);
+        counts("exceptions thrown (jdk.JavaExceptionThrow, count; percent of all)", throwsBySite,
+                throwsBySite.values().stream().mapToLong(Long::longValue).sum(), top);
+        System.out.printf("exceptions thrown in total: %d%n", throwsBySite.values().stream().mapToLong(Long::longValue).sum());
         System.out.printf("%nengines seen on the stacks: %s%n", engines());
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
  * The helper programs of benchmarks/run-vs-reference.sh (anything loadgen does not do), one verb per job:
  *
  * <pre>
- *   responder --listen 127.0.0.1:PORT                       HTTP-shaped request/response destination
+ *   responder --listen 127.0.0.1:PORT [--nodelay false]     HTTP-shaped request/response destination
  *   relay     --listen 127.0.0.1:PORT --target H:P --count-file F   counts the TCP connections to a server
  *   ttfb      --socks H:P --target H:P --reuse true|false -n N --pause MS [--body BYTES] [--split true]
  *   jfr       FILE [--top N]                                digest of a JFR recording
@@ -22,7 +22,8 @@ public final class VsRefProbe {
         }
         Map<String, String> options = options(args, args[0].equals("jfr") ? 2 : 1);
         switch (args[0]) {
-            case "responder" -> HttpLikeResponder.serve(Socks5Dialer.parse(required(options, "listen")));
+            case "responder" -> HttpLikeResponder.serve(Socks5Dialer.parse(required(options, "listen")),
+                    Boolean.parseBoolean(options.getOrDefault("nodelay", "true")));
             case "relay" -> CountingRelay.serve(Socks5Dialer.parse(required(options, "listen")),
                     Socks5Dialer.parse(required(options, "target")), Path.of(required(options, "count-file")));
             case "ttfb" -> {

@@ -68,8 +68,36 @@ jfc_file() {
     awk '/<event name="jdk.ExecutionSample">/ { e = 1 } /<event name="jdk.NativeMethodSample">/ { n = 1 }
         e && /name="period"/ { sub(/>[^<]*</, ">2 ms<"); e = 0 }
         n && /name="period"/ { sub(/>[^<]*</, ">10 ms<"); n = 0 }
+        /<event name="jdk.JavaExceptionThrow">/ { x = 1 }
+        x && /name="enabled"/ { sub(/>[^<]*</, ">true<"); x = 0 }
         { print }' "$java_home/lib/jfr/profile.jfc" >"$jfc"
     echo "$jfc"
+}
+
+# syscall_census NAME CHAIN MODE STREAMS: system calls per MiB of each proxy process of CHAIN while it moves MIB
+# MiB (perf tracepoints), the kernel-side cost JFR cannot see
+readonly CENSUS_SYSCALLS="read readv recvfrom recvmsg write writev sendto sendmsg epoll_wait epoll_pwait epoll_pwait2 epoll_ctl futex"
+syscall_census() {
+    local name=$1 chain=$2 mode=$3 streams=$4 dir="$WORK/profile" proc events="context-switches,raw_syscalls:sys_enter" call
+    for call in $CENSUS_SYSCALLS; do events+=",syscalls:sys_enter_$call"; done
+    local perf_pids=()
+    for proc in ${CHAIN_PROCS[$chain]}; do
+        perf stat -x, -e "$events" -p "${PROC_PID[$proc]}" -o "$dir/$name.$proc.syscalls" &
+        perf_pids+=("$!")
+    done
+    sleep 0.5
+    "$LOADGEN" run -socks "127.0.0.1:${SOCKS[$chain]}" -target "127.0.0.1:$SINK" -mode "$mode" \
+        -mib $((MIB / streams)) -streams "$streams" >"$dir/$name.workload.log" 2>&1
+    local pid
+    for pid in "${perf_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+    for pid in "${perf_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for proc in ${CHAIN_PROCS[$chain]}; do
+        awk -F, -v p="$proc" -v mib="$MIB" -v what="$mode $streams" '
+            $3 == "context-switches" { out = out sprintf(" context-switches %.0f", $1 / mib) }
+            $3 ~ /sys_enter/ { e = $3; sub(/.*sys_enter_?/, "", e); if (e == "") e = "syscalls-all";
+                if ($1 + 0 > 0) out = out sprintf(" %s %.0f", e, $1 / mib) }
+            END { printf "%-7s %-14s per MiB:%s\n", what, p, out }' "$dir/$name.$proc.syscalls"
+    done
 }
 
 open_workload() {
@@ -138,12 +166,23 @@ classify_sockets() {
 
 profile_karaf() {
     mkdir -p "$WORK/profile"
+    # The first recording of a JVM makes C2 recompile for seconds (JFR's instrumentation): a throwaway one first.
+    record_workload jfr-warm-up "$LOADGEN" run -socks "127.0.0.1:${SOCKS[ours]}" -target "127.0.0.1:$SINK" \
+        -mode down -mib "$MIB" -streams 8
     say "profile: JFR on Karaf during a 1-stream and an 8-stream download ($((4 * MIB)) MiB each) and an open-latency run"
     record_workload download-1-stream "$LOADGEN" run -socks "127.0.0.1:${SOCKS[ours]}" -target "127.0.0.1:$SINK" \
         -mode down -mib $((4 * MIB)) -streams 1
     record_workload download-8-streams "$LOADGEN" run -socks "127.0.0.1:${SOCKS[ours]}" -target "127.0.0.1:$SINK" \
         -mode down -mib $((MIB / 2)) -streams 8
     record_workload open-latency open_workload
+    if command -v perf >/dev/null; then
+        say "profile: system calls per MiB (perf tracepoints), anytls4j and anytls-go"
+        local chain
+        for chain in ours ref; do
+            syscall_census "syscalls-down8-$chain" "$chain" down 8
+            syscall_census "syscalls-down1-$chain" "$chain" down 1
+        done >"$WORK/profile/syscalls.txt"
+    fi
     say "profile: TCP_NODELAY audit (strace)"
     nodelay_audit
     write_profile_summary >"$WORK/profile/summary.md"
@@ -153,9 +192,11 @@ write_profile_summary() {
     local name
     echo "### Profile of the Karaf JVM (\`--profile\`)"
     echo
-    echo "JFR (settings=profile) through the anytls4j chain; full digests in \`target/vs-reference/profile/*.digest.txt\`."
-    echo "Native libraries loaded by Karaf: $(grep -o 'libnetty[^ /]*\.so\|netty_[a-z_]*' "/proc/$KARAF_PID/maps" 2>/dev/null \
-        | sed 's/[0-9]*\.so$//; s/_x86_64$//' | sort -u | tr '\n' ' ')"
+    echo "JFR (the JDK's 'profile' settings, Java sampled every 2 ms, native every 10 ms, exceptions recorded) and perf,"
+    echo "through the anytls4j chain; the CPU by thread is from /proc. Everything in \`target/vs-reference/profile/\`"
+    echo "(\`*.digest.txt\`: the whole JFR digest; \`*.perf.txt\`; \`*.jfr\`)."
+    echo "Native libraries loaded by Karaf: $(grep -o 'libnetty_[a-z_]*x86_64' "/proc/$KARAF_PID/maps" 2>/dev/null \
+        | sed 's/_x86_64$//; s/_linux$//' | sort -u | tr '\n' ' ')"
     for name in download-1-stream download-8-streams open-latency; do
         echo
         echo "#### $name"
@@ -163,17 +204,27 @@ write_profile_summary() {
         echo '```'
         cat "$WORK/profile/$name.workload.log" "$WORK/profile/$name.cpu.txt"
         echo "CPU by thread (from /proc):"
-        cat "$WORK/profile/$name.threads.txt"
+        head -n 5 "$WORK/profile/$name.threads.txt"
         awk '/^JVM CPU/ || /^engines/' "$WORK/profile/$name.digest.txt"
-        [[ -f "$WORK/profile/$name.perf.txt" ]] && head -n 24 "$WORK/profile/$name.perf.txt"
-        awk '/^hot methods, self/ { on = 1; n = 0 } on && n++ < 11 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
-        awk '/^anytls4j methods, inclusive/ { on = 1; n = 0 } on && n++ < 9 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
-        awk '/^native methods/ { on = 1; n = 0 } on && n++ < 6 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
-        awk '/^allocation by site/ { on = 1; n = 0 } on && n++ < 6 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
-        awk '/^blocking/ { on = 1; n = 0 } on && n++ < 6 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        [[ -f "$WORK/profile/$name.perf.txt" ]] && awk '/^CPU samples/ { n = 0 } /^hottest/ { n = 0 } n++ < 6' "$WORK/profile/$name.perf.txt"
+        awk '/^hot methods, self/ { on = 1; n = 0 } on && n++ < 9 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        awk '/^anytls4j methods, inclusive/ { on = 1; n = 0 } on && n++ < 7 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        awk '/^native methods/ { on = 1; n = 0 } on && n++ < 5 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        awk '/^allocation by site/ { on = 1; n = 0 } on && n++ < 5 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        awk '/^blocking/ { on = 1; n = 0 } on && n++ < 4 { print } /^$/ { on = 0 }' "$WORK/profile/$name.digest.txt"
+        awk '/^exceptions thrown \(/ { on = 1; n = 0 } on && n++ < 5 { print } /^$/ { on = 0 } /^exceptions thrown in total/ { print }' \
+            "$WORK/profile/$name.digest.txt"
         echo '```'
     done
     echo
+    if [[ -f "$WORK/profile/syscalls.txt" ]]; then
+        echo "#### System calls and context switches per MiB moved ($MIB MiB downloads, 8 and 1 streams; perf)"
+        echo
+        echo '```'
+        cat "$WORK/profile/syscalls.txt"
+        echo '```'
+        echo
+    fi
     echo "#### TCP_NODELAY on the sockets Karaf opened (strace during 6 opens; Go sets it on every TCP socket by default)"
     echo
     echo '```'

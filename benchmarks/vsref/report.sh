@@ -100,7 +100,8 @@ the application closing first). Warm: the chain's pooled client. Cold: a client 
 reuse off (anytls-go \`-dr\`, anytls4j \`disableReuse = true\`), so every open pays TCP + TLS + authentication.
 TTFB = time from the request's write to the first response byte; reused: every request on one tunnel, 20 ms apart;
 new: each request on a new tunnel, counted from the TCP connect; "request in two writes": the request head's last
-two bytes sent in a second write (write-write-read, what Nagle plus a delayed ACK stalls). "> 30 ms" counts requests per round above 30 ms
+two bytes sent in a second write (write-write-read, what Nagle plus a delayed ACK stalls); "destination with Nagle
+on": the responder leaves TCP_NODELAY off (as Python's http.server does), so its body waits for the ACK of its header. "> 30 ms" counts requests per round above 30 ms
 (the signature of a 40 ms delayed-ACK/Nagle stall); "full" is to the response's last byte.
 
 | metric | anytls4j | anytls-go | ratio | Go client → our server | our client → Go server |
@@ -113,11 +114,14 @@ EOF
         [ttfb-split-p50]="TTFB, reused connection, request in two writes, p50"
         [ttfb-split-p99]="TTFB, reused connection, request in two writes, p99"
         [ttfb-split-over30]="TTFB, reused connection, request in two writes, requests > 30 ms"
+        [full-nagle-p50]="full response, reused connection, destination with Nagle on, p50"
+        [full-nagle-p99]="full response, reused connection, destination with Nagle on, p99"
+        [full-nagle-over30]="full response, reused connection, destination with Nagle on, requests > 30 ms"
         [full-reused-p50]="full response, reused connection, p50" [full-reused-over30]="full response, reused connection, requests > 30 ms"
         [ttfb-new-p50]="TTFB, new connection, p50" [ttfb-new-p99]="TTFB, new connection, p99")
     for metric in open-warm-p50 open-warm-p99 open-cold-p50 open-cold-p99 ttfb-reused-p50 ttfb-reused-p99 \
         ttfb-reused-max ttfb-reused-over30 full-reused-p50 full-reused-over30 ttfb-split-p50 ttfb-split-p99 \
-        ttfb-split-over30 ttfb-new-p50 ttfb-new-p99; do
+        ttfb-split-over30 full-nagle-p50 full-nagle-p99 full-nagle-over30 ttfb-new-p50 ttfb-new-p99; do
         local digits=2
         [[ "$metric" == *over30 ]] && digits=0
         ours=$(median ours "$metric")
