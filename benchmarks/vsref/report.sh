@@ -101,8 +101,9 @@ reuse off (anytls-go \`-dr\`, anytls4j \`disableReuse = true\`), so every open p
 TTFB = time from the request's write to the first response byte; reused: every request on one tunnel, 20 ms apart;
 new: each request on a new tunnel, counted from the TCP connect; "request in two writes": the request head's last
 two bytes sent in a second write (write-write-read, what Nagle plus a delayed ACK stalls); "destination with Nagle
-on": the responder leaves TCP_NODELAY off (as Python's http.server does), so its body waits for the ACK of its header. "> 30 ms" counts requests per round above 30 ms
-(the signature of a 40 ms delayed-ACK/Nagle stall); "full" is to the response's last byte.
+on": the responder leaves TCP_NODELAY off (as Python's http.server does), so its body waits for the ACK of its
+header. "> 30 ms" counts requests per round above 30 ms (the signature of a 40 ms delayed-ACK/Nagle stall); "full"
+is to the response's last byte.
 
 | metric | anytls4j | anytls-go | ratio | Go client → our server | our client → Go server |
 |---|---|---|---|---|---|
