@@ -1,7 +1,7 @@
 package org.anytls4j.testkit;
 
 import io.netty.util.concurrent.DefaultPromise;
-import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BoundedWaitTest {
     private static Promise<String> promise() {
-        return new DefaultPromise<>(ImmediateEventExecutor.INSTANCE);
+        return new DefaultPromise<>(GlobalEventExecutor.INSTANCE);
     }
 
     @Test
