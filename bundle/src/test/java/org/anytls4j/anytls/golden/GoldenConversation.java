@@ -3,7 +3,10 @@ package org.anytls4j.anytls.golden;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,16 +19,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One golden conversation file of {@code shared/protocol/golden} (format: the README there): recorded AnyTLS
- * sessions of the reference implementation, one decrypted TLS record per {@code C>}/{@code S>} line.
+ * One golden conversation file (format: {@code src/test/resources/golden/README.md}): recorded AnyTLS sessions of
+ * the reference implementation, one decrypted TLS record per {@code C>}/{@code S>} line.
  *
- * <p>The directory comes from the system property {@value #DIRECTORY_PROPERTY}, by default
- * {@code ../../shared/protocol/golden} relative to the working directory (the module directory under Maven).
+ * <p>The files are test resources of this module, read from the class path ({@value #RESOURCE_DIRECTORY}). The
+ * system property {@value #DIRECTORY_PROPERTY} points the tests at another directory instead, e.g. new captures.
  */
 public final class GoldenConversation {
 
     public static final String DIRECTORY_PROPERTY = "anytls.golden.dir";
-    private static final String DEFAULT_DIRECTORY = "../../shared/protocol/golden";
+    static final String RESOURCE_DIRECTORY = "/golden";
 
     private static final Pattern ANNOTATION_HEADER = Pattern.compile("# \\[([CS])(\\d+)] .*");
     private static final String FRAME_LINE_PREFIX = "#   ";
@@ -41,19 +44,32 @@ public final class GoldenConversation {
     }
 
     /**
-     * The golden directory.
+     * The golden directory: the one {@value #DIRECTORY_PROPERTY} names, else the test resource directory.
      *
      * @throws IllegalStateException if it does not exist: the golden tests must not pass by finding nothing
      */
     public static Path directory() {
-        String configured = System.getProperty(DIRECTORY_PROPERTY, DEFAULT_DIRECTORY);
-        Path directory = Paths.get(configured).toAbsolutePath().normalize();
+        String configured = System.getProperty(DIRECTORY_PROPERTY);
+        Path directory = configured == null ? resourceDirectory() : Paths.get(configured).toAbsolutePath().normalize();
         if (!Files.isDirectory(directory)) {
-            throw new IllegalStateException("golden conversation directory " + directory + " does not exist; set -D"
-                + DIRECTORY_PROPERTY + "=<path to shared/protocol/golden> (default " + DEFAULT_DIRECTORY
-                + " relative to the module directory)");
+            throw new IllegalStateException("golden conversation directory " + directory + " does not exist; unset -D"
+                + DIRECTORY_PROPERTY + " to use the test resources " + RESOURCE_DIRECTORY);
         }
         return directory;
+    }
+
+    private static Path resourceDirectory() {
+        URL url = GoldenConversation.class.getResource(RESOURCE_DIRECTORY);
+        if (url == null) {
+            throw new IllegalStateException(
+                "test resource directory " + RESOURCE_DIRECTORY + " is not on the class path");
+        }
+        try {
+            // Surefire runs from target/test-classes, so the resources are files that can be listed.
+            return Paths.get(url.toURI());
+        } catch (URISyntaxException | FileSystemNotFoundException e) {
+            throw new IllegalStateException("test resource directory " + url + " is not a directory of files", e);
+        }
     }
 
     /** Names of every {@code *.txt} golden file, sorted. */

@@ -1,6 +1,7 @@
 package org.anytls4j.anytls.hardening;
 
 import io.netty.channel.EventLoopGroup;
+import org.anytls4j.testkit.BoundedWait;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ final class Await {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + bound.toMillis() + " ms: " + describe.get());
             }
-            loops.next().schedule(() -> { }, 10, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+            BoundedWait.done(loops.next().schedule(() -> { }, 10, TimeUnit.MILLISECONDS));
         }
     }
 }

@@ -10,6 +10,7 @@ import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.session.ServerUsers;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
@@ -65,7 +66,7 @@ class ClientFaultInjectionTest {
         server = AnyTlsServer.builder("faults", io, () -> serverTls, ServerUsers.single("u", "pw"))
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .build();
-        server.start().syncUninterruptibly();
+        BoundedWait.sync(server.start());
         trustedCertificate = Files.createTempFile("anytls-faults-ca", ".pem");
         Files.writeString(trustedCertificate, "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'})

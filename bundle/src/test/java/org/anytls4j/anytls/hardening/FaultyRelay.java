@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import org.anytls4j.testkit.BoundedWait;
 
 import java.net.InetSocketAddress;
 import java.util.Set;
@@ -35,7 +36,7 @@ final class FaultyRelay implements AutoCloseable {
     FaultyRelay(EventLoopGroup group, InetSocketAddress target) {
         this.group = group;
         this.target = target;
-        this.listener = new ServerBootstrap()
+        this.listener = BoundedWait.sync(new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -54,8 +55,7 @@ final class FaultyRelay implements AutoCloseable {
                         }
                     }
                 })
-                .bind("127.0.0.1", 0)
-                .syncUninterruptibly()
+                .bind("127.0.0.1", 0))
                 .channel();
     }
 
@@ -89,7 +89,7 @@ final class FaultyRelay implements AutoCloseable {
 
     @Override
     public void close() {
-        listener.close().syncUninterruptibly();
+        BoundedWait.sync(listener.close());
         killExisting();
     }
 

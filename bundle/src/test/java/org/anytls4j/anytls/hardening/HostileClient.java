@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.wire.AuthBlock;
+import org.anytls4j.testkit.BoundedWait;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ final class HostileClient implements AutoCloseable {
     /** Connects and finishes the TLS handshake; {@code read} false never reads what the server sends. */
     static HostileClient connect(EventLoopGroup group, SslContext tls, InetSocketAddress server, boolean read)
             throws Exception {
-        Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Channel channel = BoundedWait.sync(new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -48,7 +49,7 @@ final class HostileClient implements AutoCloseable {
                         });
                     }
                 })
-                .connect(server).sync().channel();
+                .connect(server)).channel();
         Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
         if (!handshake.await(20, TimeUnit.SECONDS) || !handshake.isSuccess()) {
             channel.close();
@@ -101,6 +102,6 @@ final class HostileClient implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        BoundedWait.sync(channel.close());
     }
 }

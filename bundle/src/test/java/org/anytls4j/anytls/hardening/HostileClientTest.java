@@ -9,6 +9,7 @@ import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.session.ServerUsers;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
@@ -66,7 +67,7 @@ class HostileClientTest {
                 // the idle timeout, can end a SYN flood within the bound.
                 .connectTimeout(Duration.ofSeconds(30))
                 .build();
-        server.start().syncUninterruptibly();
+        BoundedWait.sync(server.start());
         hostileTls = TestCertificates.clientContext();
         trustedCertificate = Files.createTempFile("anytls-hostile-ca", ".pem");
         Files.writeString(trustedCertificate, "-----BEGIN CERTIFICATE-----\n"

@@ -2,6 +2,7 @@ package org.anytls4j.anytls.padding;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.anytls4j.anytls.golden.GoldenConversation;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -55,7 +56,7 @@ class GoldenPaddingUpdateTest {
     @Test
     void goClientRecordsAreReproducedByteForByte() throws IOException {
         Path file = goldenDir().resolve("padding-update.txt");
-        assertThat(file).as("golden file (set -Danytls.golden.dir)").isRegularFile();
+        assertThat(file).as("golden file").isRegularFile();
         List<String> lines = Files.readAllLines(file);
         Map<Integer, List<Step>> sessions = parseSessions(lines);
         byte[] pushedSchemeInHeader = headerValue(lines, SCHEME_HEX);
@@ -203,6 +204,6 @@ class GoldenPaddingUpdateTest {
     }
 
     private static Path goldenDir() {
-        return Path.of(System.getProperty("anytls.golden.dir", "../../shared/protocol/golden"));
+        return GoldenConversation.directory();
     }
 }

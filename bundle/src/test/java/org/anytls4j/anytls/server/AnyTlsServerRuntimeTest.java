@@ -24,6 +24,7 @@ import org.anytls4j.anytls.session.ClientSessionListener;
 import org.anytls4j.anytls.session.ClientSessionOptions;
 import org.anytls4j.anytls.session.ServerSessionHandler;
 import org.anytls4j.anytls.testing.CollectingHandler;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
@@ -347,7 +348,7 @@ class AnyTlsServerRuntimeTest {
             // The echo comes after the server's answer to Settings on the same connection, so any push is applied.
             assertThat(handler.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(payload);
         } finally {
-            session.channel().close().syncUninterruptibly();
+            BoundedWait.sync(session.channel().close());
         }
     }
 

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.anytls4j.testkit.BoundedWait;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -27,7 +28,7 @@ final class ProbeAnsweringServer implements AutoCloseable {
     private final Channel listener;
 
     ProbeAnsweringServer(EventLoopGroup group) {
-        listener = new ServerBootstrap()
+        listener = BoundedWait.sync(new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -36,8 +37,7 @@ final class ProbeAnsweringServer implements AutoCloseable {
                         channel.pipeline().addLast(new Answerer());
                     }
                 })
-                .bind("127.0.0.1", 0)
-                .syncUninterruptibly()
+                .bind("127.0.0.1", 0))
                 .channel();
     }
 
@@ -54,7 +54,7 @@ final class ProbeAnsweringServer implements AutoCloseable {
 
     @Override
     public void close() {
-        listener.close().syncUninterruptibly();
+        BoundedWait.sync(listener.close());
     }
 
     private static final class Answerer extends ChannelInboundHandlerAdapter {

@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.anytls4j.anytls.io.IoRuntime;
+import org.anytls4j.testkit.BoundedWait;
 
 import javax.net.ssl.SSLException;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +39,7 @@ final class RawTlsClient implements AutoCloseable {
 
     private RawTlsClient(IoRuntime io, InetSocketAddress server) throws InterruptedException {
         SslHandler[] handler = new SslHandler[1];
-        channel = new Bootstrap()
+        channel = BoundedWait.sync(new Bootstrap()
                 .group(io.group())
                 .channel(io.socketChannel())
                 .handler(new ChannelInitializer<Channel>() {
@@ -48,8 +49,7 @@ final class RawTlsClient implements AutoCloseable {
                         ch.pipeline().addLast(handler[0], new Recorder());
                     }
                 })
-                .connect(server)
-                .syncUninterruptibly()
+                .connect(server))
                 .channel();
         tls = handler[0];
     }
@@ -75,11 +75,11 @@ final class RawTlsClient implements AutoCloseable {
     }
 
     void send(byte[] bytes) {
-        channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).syncUninterruptibly();
+        BoundedWait.sync(channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)));
     }
 
     void send(ByteBuf bytes) {
-        channel.writeAndFlush(bytes).syncUninterruptibly();
+        BoundedWait.sync(channel.writeAndFlush(bytes));
     }
 
     /** The certificate the server presented. */
@@ -94,7 +94,7 @@ final class RawTlsClient implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        BoundedWait.sync(channel.close());
     }
 
     private final class Recorder extends ChannelInboundHandlerAdapter {

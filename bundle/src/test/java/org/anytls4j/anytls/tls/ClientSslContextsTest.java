@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.pkitesting.X509Bundle;
+import org.anytls4j.testkit.BoundedWait;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -281,7 +282,7 @@ class ClientSslContextsTest {
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
     void handshakeTimeoutFiresAgainstASilentServer(TlsProvider provider) throws Exception {
-        Channel silent = new ServerBootstrap()
+        Channel silent = BoundedWait.sync(new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -290,7 +291,7 @@ class ClientSslContextsTest {
                         // accepts and never answers: ClientHello goes unanswered
                     }
                 })
-                .bind(TlsLoopback.LOOPBACK, 0).sync().channel();
+                .bind(TlsLoopback.LOOPBACK, 0)).channel();
         track(() -> silent.close().await(WAIT_SECONDS, TimeUnit.SECONDS));
         int port = ((java.net.InetSocketAddress) silent.localAddress()).getPort();
 

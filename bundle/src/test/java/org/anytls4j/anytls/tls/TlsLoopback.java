@@ -17,6 +17,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
+import org.anytls4j.testkit.BoundedWait;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -58,7 +59,7 @@ final class TlsLoopback {
 
         private EchoServer(EventLoopGroup group, Function<ByteBufAllocator, SslHandler> handlers)
                 throws InterruptedException {
-            this.channel = new ServerBootstrap()
+            this.channel = BoundedWait.sync(new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<Channel>() {
@@ -67,7 +68,7 @@ final class TlsLoopback {
                             ch.pipeline().addLast(handlers.apply(ch.alloc()), new Echo());
                         }
                     })
-                    .bind(LOOPBACK, 0).sync().channel();
+                    .bind(LOOPBACK, 0)).channel();
         }
 
         static EchoServer start(EventLoopGroup group, Function<ByteBufAllocator, SslHandler> handlers)
@@ -126,7 +127,7 @@ final class TlsLoopback {
         private Client(EventLoopGroup group, int port, SslContext context, ClientTlsOptions options,
                        String peerHost) throws InterruptedException {
             SslHandler[] created = new SslHandler[1];
-            this.channel = new Bootstrap()
+            this.channel = BoundedWait.sync(new Bootstrap()
                     .group(group)
                     .channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<Channel>() {
@@ -136,7 +137,7 @@ final class TlsLoopback {
                             ch.pipeline().addLast(created[0], receiver);
                         }
                     })
-                    .connect(LOOPBACK, port).sync().channel();
+                    .connect(LOOPBACK, port)).channel();
             this.ssl = created[0];
         }
 

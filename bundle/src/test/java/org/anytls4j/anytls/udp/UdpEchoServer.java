@@ -9,6 +9,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.anytls4j.testkit.BoundedWait;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +25,7 @@ final class UdpEchoServer implements AutoCloseable {
 
     /** @param loopback {@code 127.0.0.1} or {@code ::1} */
     UdpEchoServer(EventLoopGroup group, String loopback) {
-        socket = new Bootstrap()
+        socket = BoundedWait.sync(new Bootstrap()
                 .group(group)
                 .channel(NioDatagramChannel.class)
                 // Netty's datagram default of 2048 bytes would truncate the large datagrams some tests send.
@@ -37,8 +38,7 @@ final class UdpEchoServer implements AutoCloseable {
                         ctx.writeAndFlush(new DatagramPacket(packet.content().retain(), packet.sender()));
                     }
                 })
-                .bind(new InetSocketAddress(loopback, 0))
-                .syncUninterruptibly()
+                .bind(new InetSocketAddress(loopback, 0)))
                 .channel();
     }
 
@@ -57,6 +57,6 @@ final class UdpEchoServer implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.close().syncUninterruptibly();
+        BoundedWait.sync(socket.close());
     }
 }

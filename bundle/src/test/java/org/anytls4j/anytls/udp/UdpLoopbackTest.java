@@ -14,6 +14,7 @@ import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.testkit.TestCertificates;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
@@ -82,7 +83,7 @@ class UdpLoopbackTest {
     private static int startOnFreePort(AnyTlsServer started) {
         // The bound address from the bind itself: localAddress() is set by a listener that may run after the bind
         // future wakes this thread.
-        return ((InetSocketAddress) started.start().syncUninterruptibly().channel().localAddress()).getPort();
+        return ((InetSocketAddress) BoundedWait.sync(started.start()).channel().localAddress()).getPort();
     }
 
     @AfterAll
@@ -210,14 +211,14 @@ class UdpLoopbackTest {
         assertThat(associated.next(TIMEOUT).payload()).isEqualTo(bytes("hello"));
         InetSocketAddress associationSocket = echo.lastSender();
 
-        Channel stranger = new Bootstrap().group(io.group()).channel(NioDatagramChannel.class)
+        Channel stranger = BoundedWait.sync(new Bootstrap().group(io.group()).channel(NioDatagramChannel.class)
                 .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress("127.0.0.1", 0))).channel();
         try {
             for (InetSocketAddress socket : new InetSocketAddress[] {connectSocket, associationSocket}) {
-                stranger.writeAndFlush(new io.netty.channel.socket.DatagramPacket(
-                        Unpooled.wrappedBuffer(bytes("stranger")), new InetSocketAddress("127.0.0.1", socket.getPort())))
-                        .syncUninterruptibly();
+                BoundedWait.sync(stranger.writeAndFlush(new io.netty.channel.socket.DatagramPacket(
+                        Unpooled.wrappedBuffer(bytes("stranger")),
+                        new InetSocketAddress("127.0.0.1", socket.getPort()))));
             }
             // Full cone: the association reports the stranger under its own address.
             DatagramCollector.Received heard = associated.next(TIMEOUT);
@@ -228,7 +229,7 @@ class UdpLoopbackTest {
             send(connectFlow, target, bytes("genuine"));
             assertThat(connected.next(TIMEOUT).payload()).isEqualTo(bytes("genuine"));
         } finally {
-            stranger.close().syncUninterruptibly();
+            BoundedWait.sync(stranger.close());
         }
         connectFlow.close();
         associationFlow.close();
@@ -268,10 +269,10 @@ class UdpLoopbackTest {
 
     private static boolean ipv6LoopbackWorks() {
         try {
-            Channel probe = new Bootstrap().group(io.group()).channel(NioDatagramChannel.class)
+            Channel probe = BoundedWait.sync(new Bootstrap().group(io.group()).channel(NioDatagramChannel.class)
                     .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
-                    .bind(new InetSocketAddress("::1", 0)).syncUninterruptibly().channel();
-            probe.close().syncUninterruptibly();
+                    .bind(new InetSocketAddress("::1", 0))).channel();
+            BoundedWait.sync(probe.close());
             return true;
         } catch (Exception noIpv6) {
             return false;

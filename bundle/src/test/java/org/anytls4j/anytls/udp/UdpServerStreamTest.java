@@ -21,6 +21,7 @@ import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.testing.CollectingHandler;
 import org.anytls4j.anytls.wire.AuthBlock;
 import org.anytls4j.anytls.wire.UdpOverTcp;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.testkit.TestCertificates;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.TransportException;
@@ -63,7 +64,7 @@ class UdpServerStreamTest {
                 .build();
         // The bound address from the bind itself: server.localAddress() is set by a listener that may run after
         // the bind future wakes this thread.
-        int serverPort = ((InetSocketAddress) server.start().syncUninterruptibly().channel().localAddress()).getPort();
+        int serverPort = ((InetSocketAddress) BoundedWait.sync(server.start()).channel().localAddress()).getPort();
         SslContext clientTls = TestCertificates.clientContext();
         connector = new ClientSessionConnector(
                 new Bootstrap().channel(io.socketChannel()).resolver(io.resolver()),
@@ -84,7 +85,7 @@ class UdpServerStreamTest {
     @AfterEach
     void closeSession() {
         if (session != null) {
-            session.channel().close().syncUninterruptibly();
+            BoundedWait.sync(session.channel().close());
         }
     }
 

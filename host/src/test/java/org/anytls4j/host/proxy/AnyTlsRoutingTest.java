@@ -18,6 +18,7 @@ import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.host.testing.RawClient;
 import org.anytls4j.host.testing.Socks5;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.host.testing.UdpEchoServer;
 import org.anytls4j.testkit.TestCertificates;
@@ -49,7 +50,7 @@ class AnyTlsRoutingTest {
         server = AnyTlsServer.builder("loopback", io, () -> serverTls, ServerUsers.single("u", "pw"))
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .build();
-        server.start().syncUninterruptibly();
+        BoundedWait.sync(server.start());
         trustedCertificate = Files.createTempFile("anytls-host-test-ca", ".pem");
         Files.writeString(trustedCertificate, "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -64,7 +65,7 @@ class AnyTlsRoutingTest {
         proxy = ProxyServer.builder("via-anytls", () -> transport)
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .build();
-        proxy.start().syncUninterruptibly();
+        BoundedWait.sync(proxy.start());
     }
 
     @AfterAll

@@ -7,6 +7,7 @@ import org.anytls4j.host.testing.FailingTransport;
 import org.anytls4j.host.testing.NioGroups;
 import org.anytls4j.host.testing.RawClient;
 import org.anytls4j.host.testing.Socks5;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.transport.api.TransportException.Reason;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ class FailureRepliesTest {
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .eventLoopGroup(group)
                 .build();
-        proxy.start().syncUninterruptibly();
+        BoundedWait.sync(proxy.start());
     }
 
     @AfterAll

@@ -10,6 +10,7 @@ import java.util.List;
 import org.anytls4j.host.direct.DirectTransport;
 import org.anytls4j.host.testing.NioGroups;
 import org.anytls4j.host.testing.RawClient;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +53,7 @@ class HttpConnectTest {
                 .users(users)
                 .eventLoopGroup(group)
                 .build();
-        proxy.start().syncUninterruptibly();
+        BoundedWait.sync(proxy.start());
         return proxy.localAddress();
     }
 

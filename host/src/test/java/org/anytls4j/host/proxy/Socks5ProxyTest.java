@@ -18,6 +18,7 @@ import org.anytls4j.host.testing.NioGroups;
 import org.anytls4j.host.testing.RecordingTransport;
 import org.anytls4j.host.testing.RawClient;
 import org.anytls4j.host.testing.Socks5;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.host.testing.UdpEchoServer;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
@@ -65,7 +66,7 @@ class Socks5ProxyTest {
                 .handshakeTimeout(handshakeTimeout)
                 .eventLoopGroup(group)
                 .build();
-        proxy.start().syncUninterruptibly();
+        BoundedWait.sync(proxy.start());
         return proxy.localAddress();
     }
 

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.anytls4j.testkit.BoundedWait;
 import java.net.InetSocketAddress;
 
 /** A UDP echo server on 127.0.0.1 and a free port: answers every datagram with its payload. */
@@ -14,7 +15,7 @@ public final class UdpEchoServer implements AutoCloseable {
     private final Channel socket;
 
     public UdpEchoServer(EventLoopGroup group) {
-        socket = new Bootstrap()
+        socket = BoundedWait.sync(new Bootstrap()
                 .group(group)
                 .channel(NioDatagramChannel.class)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
@@ -23,8 +24,7 @@ public final class UdpEchoServer implements AutoCloseable {
                         ctx.writeAndFlush(new DatagramPacket(packet.content().retain(), packet.sender()));
                     }
                 })
-                .bind("127.0.0.1", 0)
-                .syncUninterruptibly()
+                .bind("127.0.0.1", 0))
                 .channel();
     }
 
@@ -34,6 +34,6 @@ public final class UdpEchoServer implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.close().syncUninterruptibly();
+        BoundedWait.sync(socket.close());
     }
 }

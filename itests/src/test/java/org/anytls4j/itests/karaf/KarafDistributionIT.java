@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioIoHandler;
 import org.anytls4j.itests.support.EchoServer;
 import org.anytls4j.itests.support.TestPki;
 import org.anytls4j.itests.support.Socks5Connection;
+import org.anytls4j.testkit.BoundedWait;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -99,7 +100,7 @@ class KarafDistributionIT {
                 echo.close();
             }
             if (echoLoop != null) {
-                echoLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+                BoundedWait.sync(echoLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS));
             }
         }
     }

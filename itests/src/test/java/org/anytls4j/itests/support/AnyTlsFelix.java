@@ -128,8 +128,13 @@ public final class AnyTlsFelix implements AutoCloseable {
         return scr.getComponentConfigurationDTOs(description);
     }
 
+    /** Lets Configuration Admin deliver its queued events before the framework stops (see the barrier). */
     @Override
     public void close() {
-        framework.close();
+        try {
+            ConfigurationEventBarrier.pass(framework.context(), configurationAdmin, TIMEOUT);
+        } finally {
+            framework.close();
+        }
     }
 }

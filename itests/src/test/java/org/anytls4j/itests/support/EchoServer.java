@@ -10,6 +10,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.anytls4j.testkit.BoundedWait;
 
 import java.net.InetSocketAddress;
 
@@ -19,12 +20,11 @@ public final class EchoServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("echo", GlobalEventExecutor.INSTANCE);
 
     public EchoServer(EventLoopGroup group) {
-        listener = new ServerBootstrap()
+        listener = BoundedWait.sync(new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new Echo())
-                .bind("127.0.0.1", 0)
-                .syncUninterruptibly()
+                .bind("127.0.0.1", 0))
                 .channel();
     }
 
@@ -39,8 +39,8 @@ public final class EchoServer implements AutoCloseable {
 
     @Override
     public void close() {
-        connections.close().syncUninterruptibly();
-        listener.close().syncUninterruptibly();
+        BoundedWait.sync(connections.close());
+        BoundedWait.sync(listener.close());
     }
 
     @ChannelHandler.Sharable

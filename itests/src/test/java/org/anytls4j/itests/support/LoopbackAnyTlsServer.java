@@ -5,6 +5,7 @@ import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.server.ServerStats;
 import org.anytls4j.anytls.session.ServerUsers;
+import org.anytls4j.testkit.BoundedWait;
 import org.anytls4j.testkit.TestCertificates;
 
 import java.net.InetSocketAddress;
@@ -22,7 +23,7 @@ public final class LoopbackAnyTlsServer implements AutoCloseable {
         server = AnyTlsServer.builder(name, io, () -> tls, ServerUsers.single(user, password))
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .build();
-        server.start().syncUninterruptibly();
+        BoundedWait.sync(server.start());
     }
 
     public InetSocketAddress address() {
