@@ -39,6 +39,14 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(ClientSessionHandler.class.getName());
 
     private static final long DEFAULT_VERSION_DISCOVERY_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /**
+     * Version discovery waits this many handshake round trips for ServerSettings: a v2 server answers Settings before
+     * it dials anything, so its answer takes about one round trip; a v1 server never answers.
+     */
+    private static final int DISCOVERY_ROUND_TRIPS = 4;
+    private static final long MIN_VERSION_DISCOVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How long an early-data open on a new session holds packet 1 for the application's first bytes. */
+    static final long EARLY_DATA_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long AUTH_REJECTION_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String sessionId;
@@ -55,6 +63,8 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     /** True once ServerSettings arrived, or once silence showed the server to be v1. */
     private boolean versionKnown;
     private long createdNanos;
+    /** The TLS handshake's duration, about one round trip to the server; 0 when unknown. */
+    private long handshakeNanos;
 
     public ClientSessionHandler(String sessionId, ClientSessionOptions options, ClientSessionListener listener) {
         this.sessionId = sessionId;
@@ -97,6 +107,11 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
         streams.closeSession(cause);
     }
 
+    /** The connector tells how long the TLS handshake took, which scales the wait for a v1 server (§7.3). */
+    void handshakeTook(long nanos) {
+        this.handshakeNanos = Math.max(0, nanos);
+    }
+
     StreamMultiplexer multiplexer() {
         return streams;
     }
@@ -117,18 +132,32 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
 
     // ---- opening streams ----
 
-    /** Like {@link #openStream(InetSocketAddress, ChannelHandler, ByteBuf, boolean, long, Promise)}, from any thread. */
+    /** A confirmed open (see {@link #openStream(InetSocketAddress, ChannelHandler, ByteBuf, boolean, long, boolean,
+     * Promise)}), from any thread. */
     public Future<AnyTlsStream> openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
                                            boolean reused, Duration openTimeout) {
+        return openStream(destination, handler, firstPayload, reused, openTimeout, false);
+    }
+
+    /** Like {@link #openStream(InetSocketAddress, ChannelHandler, ByteBuf, boolean, long, boolean, Promise)}, from
+     * any thread. */
+    public Future<AnyTlsStream> openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
+                                           boolean reused, Duration openTimeout, boolean earlyData) {
         EventLoop loop = ctx.channel().eventLoop();
         Promise<AnyTlsStream> promise = loop.newPromise();
         long timeout = openTimeout.toNanos();
         if (loop.inEventLoop()) {
-            openStream(destination, handler, firstPayload, reused, timeout, promise);
+            openStream(destination, handler, firstPayload, reused, timeout, earlyData, promise);
         } else {
-            loop.execute(() -> openStream(destination, handler, firstPayload, reused, timeout, promise));
+            loop.execute(() -> openStream(destination, handler, firstPayload, reused, timeout, earlyData, promise));
         }
         return promise;
+    }
+
+    /** A confirmed open, on the session's event loop. */
+    public void openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
+                           boolean reused, long openTimeoutNanos, Promise<AnyTlsStream> promise) {
+        openStream(destination, handler, firstPayload, reused, openTimeoutNanos, false, promise);
     }
 
     /**
@@ -136,10 +165,16 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
      * (§8.1), then {@code firstPayload} if given (UoT's request header), each its own logical write. The first stream
      * of a session sends the client's Settings with its SYN and address as packet 1. Must run on the event loop.
      *
-     * @param reused whether earlier streams ran on this session (arms the SYNACK liveness check, §8.3)
+     * <p>A confirmed open completes on the server's SYNACK (v2), or once the server shows itself to be v1. An
+     * <b>early-data</b> open completes at once, unconfirmed: the SYN and the address wait (up to
+     * {@link #EARLY_DATA_HOLD_NANOS}) for the application's first bytes so that they travel in the same packet, and
+     * a failed dial or a dead session arrives later as an exception on the stream, followed by its close.
+     *
+     * @param reused    whether earlier streams ran on this session (arms the SYNACK liveness check, §8.3)
+     * @param earlyData complete the open without waiting for the server
      */
     public void openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
-                           boolean reused, long openTimeoutNanos, Promise<AnyTlsStream> promise) {
+                           boolean reused, long openTimeoutNanos, boolean earlyData, Promise<AnyTlsStream> promise) {
         assert ctx.executor().inEventLoop();
         if (!isOpen()) {
             ReferenceCountUtil.safeRelease(firstPayload);
@@ -178,8 +213,15 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
         Frame syn = Frame.control(Command.SYN, streamId);
         ctx.write(probe ? new FrameBatch(syn, Frame.control(Command.HEART_REQUEST, 0)) : syn, ctx.voidPromise());
         ctx.write(new Frame(Command.PSH, streamId, address), ctx.voidPromise());
-        // The flush ends packet 1 on a new session: Settings, SYN and address travel together.
-        ctx.flush();
+        if (earlyData && firstPayload == null) {
+            // The stream's first flush sends SYN, address and data together; a silent application only waits a little.
+            ctx.executor().schedule(() -> {
+                ctx.flush();
+            }, EARLY_DATA_HOLD_NANOS, TimeUnit.NANOSECONDS);
+        } else {
+            // The flush ends packet 1 on a new session: Settings, SYN and address travel together.
+            ctx.flush();
+        }
         if (firstPayload != null) {
             if (firstPayload.isReadable()) {
                 streams.writeStreamData(stream, firstPayload);
@@ -191,7 +233,12 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
 
         long now = now();
         pending.framesAtOpen = heartbeat.framesReceived();
-        if (openTimeoutNanos > 0) {
+        if (earlyData) {
+            // Open now; the pending open stays to catch an error SYNACK and to watch the session's liveness.
+            stream.attr(TransportAttributes.CONFIRMED).set(false);
+            stream.activate();
+            promise.trySuccess(stream);
+        } else if (openTimeoutNanos > 0) {
             pending.openTimeoutNanos = openTimeoutNanos;
             pending.openDeadlineNanos = now + openTimeoutNanos;
         }
@@ -250,10 +297,21 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
         armTimer(pending);
     }
 
-    /** How long a first stream waits for ServerSettings before taking the server for v1. */
+    /**
+     * How long a first stream waits for ServerSettings before taking the server for v1: a few handshake round trips
+     * (at least 50 ms), never more than the SYNACK timeout. The reference client does not wait at all; a wrong guess
+     * (a v2 server slower than that) costs only the confirmation of this one open, since a late SYNACK or
+     * ServerSettings is still honoured.
+     */
     private long versionDiscoveryNanos() {
         long synack = options.synackTimeout().toNanos();
-        return synack > 0 ? synack : DEFAULT_VERSION_DISCOVERY_NANOS;
+        long ceiling = synack > 0 ? synack : DEFAULT_VERSION_DISCOVERY_NANOS;
+        if (handshakeNanos <= 0) {
+            return ceiling;
+        }
+        long scaled = handshakeNanos > Long.MAX_VALUE / DISCOVERY_ROUND_TRIPS ? Long.MAX_VALUE
+                : handshakeNanos * DISCOVERY_ROUND_TRIPS;
+        return Math.min(ceiling, Math.max(MIN_VERSION_DISCOVERY_NANOS, scaled));
     }
 
     private void activate(AnyTlsStreamChannel stream, boolean confirmed) {
@@ -261,9 +319,11 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
         if (pending == null) {
             return;
         }
-        stream.attr(TransportAttributes.CONFIRMED).set(confirmed);
-        stream.activate();
-        if (!pending.promise.trySuccess(stream)) {
+        if (!stream.isActive()) {
+            stream.attr(TransportAttributes.CONFIRMED).set(confirmed);
+            stream.activate();
+        }
+        if (!pending.promise.trySuccess(stream) && !pending.promise.isSuccess()) {
             // Cancelled in the meantime: the stream is not wanted any more.
             stream.close();
         }

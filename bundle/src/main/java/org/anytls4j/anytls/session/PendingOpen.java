@@ -34,7 +34,7 @@ final class PendingOpen {
         return pending;
     }
 
-    /** The open still waiting on {@code stream}, now detached from it with its timer cancelled; null if none. */
+    /** The open (or an early-data open's confirmation) still waiting on {@code stream}, now detached from it with its timer cancelled; null if none. */
     static PendingOpen take(AnyTlsStreamChannel stream) {
         PendingOpen pending = stream.attr(KEY).getAndSet(null);
         if (pending != null && pending.timer != null) {
@@ -44,7 +44,7 @@ final class PendingOpen {
     }
 
     boolean isWaiting() {
-        return !promise.isDone() && stream.attr(KEY).get() == this;
+        return stream.attr(KEY).get() == this;
     }
 
     long nextDeadlineNanos() {

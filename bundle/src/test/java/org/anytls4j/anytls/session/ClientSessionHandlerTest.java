@@ -203,6 +203,114 @@ class ClientSessionHandlerTest {
     }
 
     @Test
+    void aFirstOpenToAVersion1ServerWaitsAFewHandshakeRoundTripsNotTheSynAckTimeout() {
+        client(options());
+        session.handshakeTook(TimeUnit.MILLISECONDS.toNanos(30));
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
+        outbound();
+        channel.advanceTimeBy(119, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(promise.isDone()).as("still within 4 round trips of 30 ms").isFalse();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(promise.isSuccess()).as("a v1 server: open after 120 ms, not after the 3 s SYNACK timeout").isTrue();
+        assertThat(promise.getNow().attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isFalse();
+    }
+
+    @Test
+    void aFastHandshakeStillWaitsFiftyMillisecondsForServerSettings() {
+        client(options());
+        session.handshakeTook(TimeUnit.MICROSECONDS.toNanos(300));
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
+        channel.advanceTimeBy(49, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(promise.isDone()).isFalse();
+        serverSends(serverSettingsV2() + "07000000010000");
+        assertThat(promise.isSuccess()).isTrue();
+        assertThat(promise.getNow().attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get())
+                .as("a v2 server answering in time confirms the open").isTrue();
+        outbound();
+    }
+
+    /** {@link #FIRST_WRITE} as this test's unshaped scheme announces it: only the padding md5 differs. */
+    private static String firstWriteWithoutShaping() {
+        return FIRST_WRITE.replace(ascii(PaddingScheme.DEFAULT.md5Hex()), ascii(NO_SHAPING.md5Hex()));
+    }
+
+    private static String ascii(String text) {
+        StringBuilder hex = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            hex.append(String.format("%02x", (int) c));
+        }
+        return hex.toString();
+    }
+
+    private Promise<AnyTlsStream> openEarly() {
+        Promise<AnyTlsStream> promise = channel.eventLoop().newPromise();
+        session.openStream(EXAMPLE, recorder(), null, false, OPEN_TIMEOUT, true, promise);
+        return promise;
+    }
+
+    @Test
+    void anEarlyDataOpenCompletesAtOnceAndItsFirstBytesTravelWithSynAndAddress() {
+        client(options());
+        Promise<AnyTlsStream> promise = openEarly();
+        assertThat(promise.isSuccess()).as("no round trip").isTrue();
+        AnyTlsStream stream = promise.getNow();
+        assertThat(stream.isActive()).isTrue();
+        assertThat(stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isFalse();
+        assertThat(outbound()).as("SYN and address wait for the first bytes").isEmpty();
+
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xca, (byte) 0xfe}));
+        channel.runPendingTasks();
+        assertThat(outboundRecordSizes()).as("one packet").hasSize(1);
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+        channel.runPendingTasks();
+        assertThat(outbound()).isEqualTo(frame(2, 1, "01"));
+        serverSends(serverSettingsV2() + "07000000010000" + frame(2, 1, "beef"));
+        assertThat(received).containsExactly("beef");
+        assertThat(streamErrors).isEmpty();
+    }
+
+    @Test
+    void anEarlyDataPacketOneCarriesSettingsSynAddressAndTheFirstBytes() {
+        client(options());
+        AnyTlsStream stream = openEarly().getNow();
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xca, (byte) 0xfe}));
+        channel.runPendingTasks();
+        assertThat(outbound()).isEqualTo(firstWriteWithoutShaping() + frame(2, 1, "cafe"));
+    }
+
+    @Test
+    void aSilentEarlyDataApplicationHoldsPacketOneOnlyBriefly() {
+        client(options());
+        openEarly();
+        channel.advanceTimeBy(ClientSessionHandler.EARLY_DATA_HOLD_NANOS - 1, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).isEmpty();
+        channel.advanceTimeBy(1, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).isEqualTo(firstWriteWithoutShaping());
+    }
+
+    @Test
+    void aFailedDialReachesAnEarlyDataStreamAsItsReasonThenAClose() {
+        client(options());
+        AnyTlsStream stream = openEarly().getNow();
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+        channel.runPendingTasks();
+        outbound();
+        serverSends(serverSettingsV2() + "070000000100116469616c207463703a2072656675736564");
+        assertThat(stream.isOpen()).isFalse();
+        assertThat(streamErrors).hasSize(1);
+        TransportException error = (TransportException) streamErrors.get(0);
+        assertThat(error.phase()).isEqualTo(TransportException.Phase.REMOTE_CONNECT);
+        assertThat(error.remoteMessage()).contains("dial tcp: refused");
+        assertThat(outbound()).as("FIN for the failed stream").isEqualTo("03000000010000");
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
     void reusedSessionWithoutAnyAnswerIsClosedWhenTheSynAckWatchdogExpires() {
         client(options());
         Promise<AnyTlsStream> first = open(EXAMPLE, false);
