@@ -10,7 +10,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.padding.PaddingRandom;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
+import org.anytls4j.anytls.session.CarrierPipeline;
 import org.anytls4j.anytls.session.ClientSessionHandler;
 import org.anytls4j.anytls.session.ClientSessionListener;
 import org.anytls4j.anytls.session.ClientSessionOptions;
@@ -65,7 +66,7 @@ public class PaddedSessionWriteBenchmark {
     @State(Scope.Thread)
     public static class Session {
         EmbeddedChannel carrier;
-        AnyTlsStreamChannel stream;
+        AnyTlsStream stream;
 
         void open() {
             ClientSessionOptions options = ClientSessionOptions.builder("bench")
@@ -74,8 +75,9 @@ public class PaddedSessionWriteBenchmark {
                     .heartbeat(Duration.ZERO, Duration.ZERO)
                     .build();
             ClientSessionHandler session = new ClientSessionHandler("bench", options, ClientSessionListener.NONE);
-            carrier = new EmbeddedChannel(session);
-            Promise<AnyTlsStreamChannel> opened = carrier.eventLoop().newPromise();
+            carrier = new EmbeddedChannel();
+            CarrierPipeline.client(carrier.pipeline(), null, session);
+            Promise<AnyTlsStream> opened = carrier.eventLoop().newPromise();
             session.openStream(DESTINATION, new EndsQuietly(), null, false,
                     TimeUnit.SECONDS.toNanos(30), opened);
             carrier.writeInbound(new Frame(Command.SERVER_SETTINGS, 0,

@@ -22,7 +22,7 @@ import org.anytls4j.anytls.client.pool.SessionPool;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingRandom;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.session.ClientSessionConnector;
 import org.anytls4j.anytls.session.ClientSessionHandler;
 import org.anytls4j.anytls.session.ClientSessionListener;
@@ -299,7 +299,7 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         // does: a server that waits for the header before its SYNACK then still answers at once, so a quiet flow
         // never trips the SYNACK watchdog of a reused session (golden udp-reused-late). Checked in open().
         ByteBuf udpRequest = udp ? udpRequestHeader(request) : null;
-        Future<AnyTlsStreamChannel> opening = session.handler().openStream(target, streamHandler, udpRequest,
+        Future<AnyTlsStream> opening = session.handler().openStream(target, streamHandler, udpRequest,
                 lease.reused(), java.time.Duration.ofNanos(timeoutNanos));
         result.addListener(done -> {
             if (done.isCancelled()) {
@@ -312,7 +312,7 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
                 fail(result, asTransportException(done.cause()));
                 return;
             }
-            AnyTlsStreamChannel stream = opening.getNow();
+            AnyTlsStream stream = opening.getNow();
             session.streamsCarried.incrementAndGet();
             (udp ? counters.flowsActive : counters.streamsActive).increment();
             stream.closeFuture().addListener(closed -> {
@@ -380,7 +380,7 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
 
     private final ClientSessionListener listener = new ClientSessionListener() {
         @Override
-        public void streamClosed(ClientSessionHandler session, AnyTlsStreamChannel stream) {
+        public void streamClosed(ClientSessionHandler session, AnyTlsStream stream) {
             // The lease is released by the stream's close future, which also runs for failed opens.
         }
 
@@ -493,7 +493,7 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         protected void initChannel(Channel stream) {
             stream.attr(TransportAttributes.REQUEST).set(request);
             stream.attr(TransportAttributes.UPSTREAM).set(server);
-            stream.attr(TransportAttributes.SESSION_ID).set(((AnyTlsStreamChannel) stream).sessionId());
+            stream.attr(TransportAttributes.SESSION_ID).set(((AnyTlsStream) stream).sessionId());
             stream.attr(TransportAttributes.CHAIN).set(List.of(name));
             if (request.network() == Network.UDP) {
                 stream.pipeline().addLast("uot", new UdpOverTcpClientCodec(request.udpMode(), request.destination()));

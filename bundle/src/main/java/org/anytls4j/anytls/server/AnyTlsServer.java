@@ -13,7 +13,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.session.FallbackHandler;
 import org.anytls4j.anytls.session.ServerAuthHandler;
 import org.anytls4j.anytls.session.ServerEvents;
@@ -139,13 +139,13 @@ public final class AnyTlsServer implements AutoCloseable {
         }
 
         @Override
-        public void streamOpened(ServerSessionHandler session, AnyTlsStreamChannel stream) {
+        public void streamOpened(ServerSessionHandler session, AnyTlsStream stream) {
             stats.streamsTotal.increment();
             stats.streamsActive.increment();
         }
 
         @Override
-        public void streamClosed(ServerSessionHandler session, AnyTlsStreamChannel stream) {
+        public void streamClosed(ServerSessionHandler session, AnyTlsStream stream) {
             stats.streamsActive.decrement();
             stats.bytesFromClients.add(stream.bytesRead());
             stats.bytesToClients.add(stream.bytesWritten());

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
 import org.anytls4j.anytls.session.StreamAttributes;
 import org.anytls4j.anytls.wire.SocksAddress;
 import org.anytls4j.anytls.wire.WireFormatException;
@@ -144,7 +143,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
             state = State.DONE;
             LOG.log(System.Logger.Level.DEBUG, "stream {0} of user {1}: connected to {2}", stream, user(ctx),
                     destination);
-            ((AnyTlsStreamChannel) stream).reportConnectResult(null);
+            StreamAttributes.reportConnectResult(stream, null);
             ByteBuf early = received;
             received = null;
             ctx.pipeline().replace(this, "relay", new RelayHandler(upstream));
@@ -168,7 +167,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
         state = State.DONE;
         cancelDeadline();
         LOG.log(System.Logger.Level.DEBUG, "stream {0} of user {1}: {2}", ctx.channel(), user(ctx), error);
-        ((AnyTlsStreamChannel) ctx.channel()).reportConnectResult(error);
+        StreamAttributes.reportConnectResult(ctx.channel(), error);
         ctx.close();
     }
 

@@ -17,7 +17,7 @@ import io.netty.resolver.AddressResolver;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.StreamAttributes;
 import org.anytls4j.anytls.wire.UdpOverTcp;
 import org.anytls4j.anytls.wire.UotPacket;
 import org.anytls4j.anytls.wire.WireFormatException;
@@ -296,7 +296,7 @@ public final class UdpOverTcpServerHandler extends ChannelInboundHandlerAdapter 
     private void reportSynAck(String error) {
         if (!synAckSent) {
             synAckSent = true;
-            ((AnyTlsStreamChannel) ctx.channel()).reportConnectResult(error);
+            StreamAttributes.reportConnectResult(ctx.channel(), error);
         }
     }
 

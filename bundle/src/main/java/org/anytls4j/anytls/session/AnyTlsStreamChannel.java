@@ -31,14 +31,14 @@ import java.util.ArrayDeque;
  * already received has been read, and a local close sends one FIN (never in answer to the peer's FIN, never after
  * the session died).
  */
-public final class AnyTlsStreamChannel extends AbstractChannel {
+final class AnyTlsStreamChannel extends AbstractChannel implements AnyTlsStream {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     /** Index of the user-defined writability bit that follows the carrier's writability. */
     private static final int CARRIER_WRITABILITY_INDEX = 1;
 
     private enum State { OPENING, ACTIVE, CLOSED }
 
-    private final AbstractSessionHandler session;
+    private final StreamMultiplexer session;
     private final int streamId;
     private final InetSocketAddress destination;
     private final DefaultChannelConfig config = new StreamConfig();
@@ -58,43 +58,31 @@ public final class AnyTlsStreamChannel extends AbstractChannel {
     private long bytesRead;
     private long bytesWritten;
 
-    AnyTlsStreamChannel(AbstractSessionHandler session, int streamId, InetSocketAddress destination) {
-        super(session.carrier());
+    AnyTlsStreamChannel(StreamMultiplexer session, int streamId, InetSocketAddress destination) {
+        super(session.carrier(), new StreamChannelId(session.sessionId(), streamId));
         this.session = session;
         this.streamId = streamId;
         this.destination = destination;
     }
 
-    /** The AnyTLS stream id of this stream within its session. */
+    @Override
     public int streamId() {
         return streamId;
     }
 
-    /** Which session carries this stream. */
+    @Override
     public String sessionId() {
         return session.sessionId();
     }
 
-    /** Payload bytes received from the peer on this stream. */
+    @Override
     public long bytesRead() {
         return bytesRead;
     }
 
-    /** Payload bytes handed to the session for sending on this stream. */
+    @Override
     public long bytesWritten() {
         return bytesWritten;
-    }
-
-    /**
-     * Server side: tells the client how the outbound connect of this stream went — SYNACK with an empty body for
-     * success, or with {@code error} (§8.3). v1 clients get nothing. Safe from any thread.
-     */
-    public void reportConnectResult(String error) {
-        if (eventLoop().inEventLoop()) {
-            session.sendSynAck(streamId, error);
-        } else {
-            eventLoop().execute(() -> session.sendSynAck(streamId, error));
-        }
     }
 
     @Override
@@ -186,7 +174,7 @@ public final class AnyTlsStreamChannel extends AbstractChannel {
             int length = data.readableBytes();
             if (length > 0) {
                 bytesWritten += length;
-                session.writeStreamData(streamId, data.retain());
+                session.writeStreamData(this, data.retain());
             }
             in.remove();
         }
@@ -268,20 +256,12 @@ public final class AnyTlsStreamChannel extends AbstractChannel {
         closeIfFinishedByPeer();
     }
 
-    /** The session died: no FIN can be sent, pending data is dropped, the handler learns why. */
-    void sessionLost(Throwable cause) {
-        if (state == State.CLOSED) {
-            return;
-        }
-        remoteFinReceived = true;
-        if (state == State.ACTIVE && cause != null) {
-            pipeline().fireExceptionCaught(cause);
-        }
-        unsafe().close(unsafe().voidPromise());
-    }
-
-    /** Fails the stream with a cause the handler sees, then closes it (sending FIN if the session is alive). */
-    void failAndClose(Throwable cause, boolean sendFin) {
+    /**
+     * Ends the stream for {@code cause}, which the handler sees first if the stream was active: the one close path for
+     * a refused open, an error SYNACK and a lost session. With {@code sendFin} false no FIN goes out (the session is
+     * gone, or the peer already forgot the stream).
+     */
+    void closeAbnormally(Throwable cause, boolean sendFin) {
         if (state == State.CLOSED) {
             return;
         }
@@ -292,11 +272,6 @@ public final class AnyTlsStreamChannel extends AbstractChannel {
             pipeline().fireExceptionCaught(cause);
         }
         unsafe().close(unsafe().voidPromise());
-    }
-
-    /** Marks the FIN as already sent or not to be sent, e.g. when the open failed after an error SYNACK. */
-    void suppressFin() {
-        finSent = true;
     }
 
     void carrierWritabilityChanged(boolean writable) {

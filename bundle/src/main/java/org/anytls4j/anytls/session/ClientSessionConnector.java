@@ -14,7 +14,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.wire.AuthBlock;
-import org.anytls4j.anytls.wire.FrameDecoder;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.TransportException.Phase;
 import org.anytls4j.transport.api.TransportException.Reason;
@@ -68,6 +67,7 @@ public final class ClientSessionConnector {
     public Future<ClientSessionHandler> connect(EventLoop loop, String sessionId, ClientSessionListener listener) {
         Promise<ClientSessionHandler> promise = loop.newPromise();
         ClientSessionHandler session = new ClientSessionHandler(sessionId, options, listener);
+        long dialStart = loop.ticker().nanoTime();
         ChannelFuture connect = bootstrap.clone(loop)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -103,8 +103,9 @@ public final class ClientSessionConnector {
                 int paddingLength = scheme.authPaddingLength(options.random());
                 // Packet 0: the whole block in one write and one flush, so it is one TLS record (§3.1).
                 channel.writeAndFlush(AuthBlock.encode(channel.alloc(), passwordHash, paddingLength));
-                channel.pipeline().addLast("frames", new FrameDecoder());
-                channel.pipeline().addLast("session", session);
+                // TCP connect plus TLS handshake: two round trips and the server's crypto, a safe upper bound of one.
+                session.handshakeTook(loop.ticker().nanoTime() - dialStart);
+                CarrierPipeline.client(channel.pipeline(), "tls", session);
                 if (!promise.trySuccess(session)) {
                     channel.close();
                 }

@@ -1,62 +1,100 @@
 package org.anytls4j.anytls.session;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.anytls4j.anytls.padding.InvalidPaddingSchemeException;
 import org.anytls4j.anytls.padding.PacketShaper;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.wire.Command;
 import org.anytls4j.anytls.wire.Frame;
-import org.anytls4j.anytls.wire.Frames;
+import org.anytls4j.anytls.wire.FrameBatch;
 import org.anytls4j.anytls.wire.Settings;
 import org.anytls4j.anytls.wire.SocksAddress;
 import org.anytls4j.transport.api.TransportException;
+import org.anytls4j.transport.api.netty.TransportAttributes;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client end of one AnyTLS session (§7.1): it opens streams, pads its first packets (§9), learns the server's
- * version from ServerSettings (§7.3), waits for SYNACK (§8.3), applies padding schemes the server pushes, and
- * optionally probes an idle v2 peer with heartbeats (§10).
+ * The client end of one AnyTLS session (§7.1): it opens streams (SYN, then the address), learns the server's version
+ * from ServerSettings (§7.3), waits for SYNACK (§8.3), applies padding schemes the server pushes, and turns a silent
+ * close right after authentication into an authentication error.
  *
- * <p>Installed by {@link ClientSessionConnector} after the TLS handshake and the authentication record.
+ * <p>Its carrier pipeline ({@link CarrierPipeline#client}) puts the padding, the frame codec, the heartbeats and the
+ * stream table around it; this handler sees only control frames.
  */
-public final class ClientSessionHandler extends AbstractSessionHandler {
+public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(ClientSessionHandler.class.getName());
 
     private static final long DEFAULT_VERSION_DISCOVERY_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /**
+     * Version discovery waits this many handshake round trips for ServerSettings: a v2 server answers Settings before
+     * it dials anything, so its answer takes about one round trip; a v1 server never answers.
+     */
+    private static final int DISCOVERY_ROUND_TRIPS = 4;
+    private static final long MIN_VERSION_DISCOVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How long an early-data open on a new session holds packet 1 for the application's first bytes. */
+    static final long EARLY_DATA_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long AUTH_REJECTION_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    private final String sessionId;
     private final ClientSessionOptions options;
     private final ClientSessionListener listener;
+    private final StreamMultiplexer streams;
+    private final HeartbeatHandler heartbeat = new HeartbeatHandler();
     private final PacketShaper shaper;
 
-    /** Settings and the first SYN wait here so that they leave with the first stream's address (packet 1). */
-    private CompositeByteBuf pendingWrite;
-    private boolean buffering = true;
+    private ChannelHandlerContext ctx;
+    private boolean settingsSent;
     private int nextStreamId = 1;
     private int peerVersion;
     /** True once ServerSettings arrived, or once silence showed the server to be v1. */
     private boolean versionKnown;
-    private ScheduledFuture<?> heartbeatTimer;
-    private long heartbeatSentAtFrame = -1;
-    private long heartbeatSentNanos;
     private long createdNanos;
+    /** The TLS handshake's duration, about one round trip to the server; 0 when unknown. */
+    private long handshakeNanos;
 
     public ClientSessionHandler(String sessionId, ClientSessionOptions options, ClientSessionListener listener) {
-        super(sessionId);
+        this.sessionId = sessionId;
         this.options = options;
         this.listener = listener;
+        this.streams = new StreamMultiplexer(sessionId, new Role());
         this.shaper = new PacketShaper(options.paddingScheme(), options.random());
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** The TLS connection this session runs on; null before the session joined a pipeline. */
+    public Channel channel() {
+        return ctx == null ? null : ctx.channel();
+    }
+
+    /** Whether the session can still carry streams. */
+    public boolean isOpen() {
+        return streams.isOpen();
+    }
+
+    /** Why the session closed, or null while it is open. */
+    public TransportException closeCause() {
+        return streams.closeCause();
+    }
+
+    public int activeStreamCount() {
+        return streams.streamCount();
     }
 
     /** The version the server announced in ServerSettings; 0 until then (and for v1 servers, forever). */
@@ -64,54 +102,84 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
         return peerVersion;
     }
 
-    @Override
-    protected String transportName() {
-        return options.transportName();
+    /** Closes the session for {@code cause}; the first cause wins. Must run on the session's event loop. */
+    public void closeSession(TransportException cause) {
+        streams.closeSession(cause);
+    }
+
+    /** The connector tells how long the TLS handshake took, which scales the wait for a v1 server (§7.3). */
+    void handshakeTook(long nanos) {
+        this.handshakeNanos = Math.max(0, nanos);
+    }
+
+    StreamMultiplexer multiplexer() {
+        return streams;
+    }
+
+    HeartbeatHandler heartbeat() {
+        return heartbeat;
+    }
+
+    PacketShaper shaper() {
+        return shaper;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        super.handlerAdded(ctx);
-        createdNanos = nanoTime();
-        pendingWrite = ctx.alloc().compositeBuffer();
-        PaddingScheme scheme = options.paddingScheme().get();
-        String settings = Settings.clientSettings(options.clientName(), scheme.md5Hex());
-        pendingWrite.addComponent(true, Frames.text(ctx.alloc(), Command.SETTINGS, 0, settings));
-        scheduleHeartbeatCheck();
+        this.ctx = ctx;
+        createdNanos = now();
     }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        super.handlerRemoved(ctx);
-        releasePendingWrite();
+    // ---- opening streams ----
+
+    /** A confirmed open (see {@link #openStream(InetSocketAddress, ChannelHandler, ByteBuf, boolean, long, boolean,
+     * Promise)}), from any thread. */
+    public Future<AnyTlsStream> openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
+                                           boolean reused, Duration openTimeout) {
+        return openStream(destination, handler, firstPayload, reused, openTimeout, false);
     }
 
-    /** Like {@link #openStream(InetSocketAddress, ChannelHandler, ByteBuf, boolean, long, Promise)}, from any thread. */
-    public io.netty.util.concurrent.Future<AnyTlsStreamChannel> openStream(InetSocketAddress destination,
-            ChannelHandler handler, ByteBuf firstPayload, boolean reused, java.time.Duration openTimeout) {
-        io.netty.channel.EventLoop loop = ctx.channel().eventLoop();
-        Promise<AnyTlsStreamChannel> promise = loop.newPromise();
+    /** Like {@link #openStream(InetSocketAddress, ChannelHandler, ByteBuf, boolean, long, boolean, Promise)}, from
+     * any thread. */
+    public Future<AnyTlsStream> openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
+                                           boolean reused, Duration openTimeout, boolean earlyData) {
+        EventLoop loop = ctx.channel().eventLoop();
+        Promise<AnyTlsStream> promise = loop.newPromise();
         long timeout = openTimeout.toNanos();
         if (loop.inEventLoop()) {
-            openStream(destination, handler, firstPayload, reused, timeout, promise);
+            openStream(destination, handler, firstPayload, reused, timeout, earlyData, promise);
         } else {
-            loop.execute(() -> openStream(destination, handler, firstPayload, reused, timeout, promise));
+            loop.execute(() -> openStream(destination, handler, firstPayload, reused, timeout, earlyData, promise));
         }
         return promise;
     }
 
+    /** A confirmed open, on the session's event loop. */
+    public void openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
+                           boolean reused, long openTimeoutNanos, Promise<AnyTlsStream> promise) {
+        openStream(destination, handler, firstPayload, reused, openTimeoutNanos, false, promise);
+    }
+
     /**
      * Opens stream {@code nextStreamId} to {@code destination}: SYN, then the SOCKS address as the first payload
-     * (§8.1), then {@code firstPayload} if given (UoT's request header). Must run on the session's event loop.
+     * (§8.1), then {@code firstPayload} if given (UoT's request header), each its own logical write. The first stream
+     * of a session sends the client's Settings with its SYN and address as packet 1. Must run on the event loop.
      *
-     * @param reused whether earlier streams ran on this session (arms the SYNACK liveness check, §8.3)
+     * <p>A confirmed open completes on the server's SYNACK (v2), or once the server shows itself to be v1. An
+     * <b>early-data</b> open completes at once, unconfirmed: the SYN and the address wait (up to
+     * {@link #EARLY_DATA_HOLD_NANOS}) for the application's first bytes so that they travel in the same packet, and
+     * a failed dial or a dead session arrives later as an exception on the stream, followed by its close.
+     *
+     * @param reused    whether earlier streams ran on this session (arms the SYNACK liveness check, §8.3)
+     * @param earlyData complete the open without waiting for the server
      */
     public void openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
-                           boolean reused, long openTimeoutNanos, Promise<AnyTlsStreamChannel> promise) {
+                           boolean reused, long openTimeoutNanos, boolean earlyData, Promise<AnyTlsStream> promise) {
         assert ctx.executor().inEventLoop();
         if (!isOpen()) {
             ReferenceCountUtil.safeRelease(firstPayload);
-            TransportException cause = closeCause() != null ? closeCause() : sessionLost("the session is closed");
+            TransportException cause = closeCause() != null ? closeCause()
+                    : SessionErrors.sessionLost(options.transportName(), "the session is closed");
             promise.tryFailure(cause);
             return;
         }
@@ -121,95 +189,169 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
             SocksAddress.encode(address, destination);
         } catch (IllegalArgumentException e) {
             ReferenceCountUtil.safeRelease(firstPayload);
-            promise.tryFailure(SessionErrors.badDestination(transportName(), destination, e));
+            promise.tryFailure(SessionErrors.badDestination(options.transportName(), destination, e));
             return;
         }
         int streamId = nextStreamId++;
-        AnyTlsStreamChannel stream = newStream(streamId, destination, handler);
-        PendingOpen pending = new PendingOpen(stream, promise);
-        stream.attr(PendingOpen.KEY).set(pending);
+        AnyTlsStreamChannel stream = streams.newStream(streamId, destination, handler);
+        PendingOpen pending = PendingOpen.attach(stream, promise);
         promise.addListener(done -> {
             if (done.isCancelled()) {
-                pending.cancelTimers();
+                PendingOpen.take(stream);
                 stream.close();
             }
         });
 
         // A reused v2 session gets a HeartRequest with its SYN: a live server answers at once, whatever its dial
-        // time, so the SYNACK watchdog below can tell a dead session from a slow destination.
-        boolean watchdog = options.synackTimeout().toNanos() > 0;
-        boolean probe = reused && peerVersion >= 2 && watchdog;
-        ByteBuf syn = Frames.control(ctx.alloc(), Command.SYN, streamId);
-        if (probe) {
-            CompositeByteBuf synAndProbe = ctx.alloc().compositeBuffer(2);
-            synAndProbe.addComponent(true, syn);
-            synAndProbe.addComponent(true, Frames.control(ctx.alloc(), Command.HEART_REQUEST, 0));
-            syn = synAndProbe;
+        // time, so the SYNACK watchdog can tell a dead session from a slow destination.
+        boolean probe = reused && peerVersion >= 2 && options.synackTimeout().toNanos() > 0;
+        if (!settingsSent) {
+            settingsSent = true;
+            String settings = Settings.clientSettings(options.clientName(), options.paddingScheme().get().md5Hex());
+            ctx.write(Frame.text(ctx.alloc(), Command.SETTINGS, 0, settings), ctx.voidPromise());
         }
-        writeFrames(syn);
-        buffering = false;
-        // The address goes in its own write, as the reference client does (packet 1 on a new session).
-        writeFrames(Frames.psh(ctx.alloc(), streamId, address));
+        Frame syn = Frame.control(Command.SYN, streamId);
+        ctx.write(probe ? new FrameBatch(syn, Frame.control(Command.HEART_REQUEST, 0)) : syn, ctx.voidPromise());
+        ctx.write(new Frame(Command.PSH, streamId, address), ctx.voidPromise());
+        if (earlyData && firstPayload == null) {
+            // The stream's first flush sends SYN, address and data together; a silent application only waits a little.
+            ctx.executor().schedule(() -> {
+                ctx.flush();
+            }, EARLY_DATA_HOLD_NANOS, TimeUnit.NANOSECONDS);
+        } else {
+            // The flush ends packet 1 on a new session: Settings, SYN and address travel together.
+            ctx.flush();
+        }
         if (firstPayload != null) {
             if (firstPayload.isReadable()) {
-                writeFrames(Frames.psh(ctx.alloc(), streamId, firstPayload));
+                streams.writeStreamData(stream, firstPayload);
+                streams.flushCarrierIfNeeded();
             } else {
                 firstPayload.release();
             }
         }
-        flushCarrierIfNeeded();
 
-        long framesAtOpen = framesReceived();
+        long now = now();
+        pending.framesAtOpen = heartbeat.framesReceived();
+        if (earlyData) {
+            // Open now; the pending open stays to catch an error SYNACK and to watch the session's liveness.
+            stream.attr(TransportAttributes.CONFIRMED).set(false);
+            stream.activate();
+            promise.trySuccess(stream);
+        } else if (openTimeoutNanos > 0) {
+            pending.openTimeoutNanos = openTimeoutNanos;
+            pending.openDeadlineNanos = now + openTimeoutNanos;
+        }
         if (probe) {
-            pending.watchdog = ctx.executor().schedule(() -> {
-                if (pending.isWaiting() && framesReceived() == framesAtOpen) {
-                    closeSession(SessionErrors.synackTimeout(transportName(), options.synackTimeout()));
-                }
-            }, options.synackTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            pending.livenessProbe = true;
+            pending.watchDeadlineNanos = now + options.synackTimeout().toNanos();
         } else if (!versionKnown) {
             // Until ServerSettings arrives we cannot tell a v1 server (which never sends SYNACK) from a v2 one that
             // is still dialling; a v2 server answers Settings at once, so silence past the timeout means v1.
-            pending.watchdog = ctx.executor().schedule(() -> {
-                if (pending.isWaiting() && !versionKnown) {
-                    versionKnown = true;
-                    activate(stream, false);
-                }
-            }, versionDiscoveryNanos(), TimeUnit.NANOSECONDS);
+            pending.watchDeadlineNanos = now + versionDiscoveryNanos();
         } else if (peerVersion < 2) {
             activate(stream, false);
+            return;
         }
-        if (openTimeoutNanos > 0 && pending.isWaiting()) {
-            pending.openTimer = ctx.executor().schedule(() -> {
-                if (pending.isWaiting()) {
-                    pending.fail(SessionErrors.openTimeout(transportName(), destination, openTimeoutNanos));
-                    stream.close();
-                }
-            }, openTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
+        armTimer(pending);
     }
 
-    /** How long a first stream waits for ServerSettings before taking the server for v1. */
+    private void armTimer(PendingOpen pending) {
+        long deadline = pending.nextDeadlineNanos();
+        if (deadline == Long.MAX_VALUE || !pending.isWaiting()) {
+            return;
+        }
+        pending.timer = ctx.executor().schedule(() -> onTimer(pending), Math.max(0, deadline - now()),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** The one timer of an open: the open deadline, the reused session's watchdog, or version discovery. */
+    private void onTimer(PendingOpen pending) {
+        pending.timer = null;
+        if (!pending.isWaiting()) {
+            return;
+        }
+        long now = now();
+        // Deadlines in the order they fell due: the timer may fire late (a busy loop, or a test's clock jump).
+        if (now >= pending.watchDeadlineNanos && pending.watchDeadlineNanos <= pending.openDeadlineNanos) {
+            pending.watchDeadlineNanos = Long.MAX_VALUE;
+            if (pending.livenessProbe) {
+                if (heartbeat.framesReceived() == pending.framesAtOpen) {
+                    closeSession(SessionErrors.synackTimeout(options.transportName(), options.synackTimeout()));
+                    return;
+                }
+            } else if (!versionKnown) {
+                versionKnown = true;
+                activate(pending.stream, false);
+                return;
+            }
+        }
+        if (now >= pending.openDeadlineNanos) {
+            InetSocketAddress destination = (InetSocketAddress) pending.stream.remoteAddress();
+            if (PendingOpen.fail(pending.stream,
+                    SessionErrors.openTimeout(options.transportName(), destination, pending.openTimeoutNanos))) {
+                pending.stream.close();
+            }
+            return;
+        }
+        armTimer(pending);
+    }
+
+    /**
+     * How long a first stream waits for ServerSettings before taking the server for v1: a few handshake round trips
+     * (at least 50 ms), never more than the SYNACK timeout. The reference client does not wait at all; a wrong guess
+     * (a v2 server slower than that) costs only the confirmation of this one open, since a late SYNACK or
+     * ServerSettings is still honoured.
+     */
     private long versionDiscoveryNanos() {
         long synack = options.synackTimeout().toNanos();
-        return synack > 0 ? synack : DEFAULT_VERSION_DISCOVERY_NANOS;
+        long ceiling = synack > 0 ? synack : DEFAULT_VERSION_DISCOVERY_NANOS;
+        if (handshakeNanos <= 0) {
+            return ceiling;
+        }
+        long scaled = handshakeNanos > Long.MAX_VALUE / DISCOVERY_ROUND_TRIPS ? Long.MAX_VALUE
+                : handshakeNanos * DISCOVERY_ROUND_TRIPS;
+        return Math.min(ceiling, Math.max(MIN_VERSION_DISCOVERY_NANOS, scaled));
     }
 
     private void activate(AnyTlsStreamChannel stream, boolean confirmed) {
-        PendingOpen pending = stream.attr(PendingOpen.KEY).getAndSet(null);
+        PendingOpen pending = PendingOpen.take(stream);
         if (pending == null) {
             return;
         }
-        pending.cancelTimers();
-        stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).set(confirmed);
-        stream.activate();
-        if (!pending.promise.trySuccess(stream)) {
+        if (!stream.isActive()) {
+            stream.attr(TransportAttributes.CONFIRMED).set(confirmed);
+            stream.activate();
+        }
+        if (!pending.promise.trySuccess(stream) && !pending.promise.isSuccess()) {
             // Cancelled in the meantime: the stream is not wanted any more.
             stream.close();
         }
     }
 
+    // ---- control frames ----
+
     @Override
-    protected void onControlFrame(Frame frame) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        Frame frame = (Frame) msg;
+        if (frame.command() == Command.PSH || frame.command() == Command.FIN) {
+            ctx.fireChannelRead(frame);
+            return;
+        }
+        try {
+            if (isOpen()) {
+                onControlFrame(frame);
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void onControlFrame(Frame frame) {
         switch (frame.command()) {
             case Command.SYNACK:
                 onSynAck(frame);
@@ -224,17 +366,17 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
                 if (frame.length() > 0) {
                     // An empty Alert is ignored by every implementation (§5.3); a text ends the session.
                     String text = frame.content().toString(StandardCharsets.UTF_8);
-                    closeSession(SessionErrors.alert(transportName(), text));
+                    closeSession(SessionErrors.alert(options.transportName(), text));
                 }
                 break;
             default:
-                // SYN and Settings from a server, and commands from the future: consumed and ignored (§5.3).
+                // Waste, SYN and Settings from a server, and commands from the future: consumed and ignored (§5.3).
                 break;
         }
     }
 
     private void onSynAck(Frame frame) {
-        AnyTlsStreamChannel stream = streams.get(frame.streamId());
+        AnyTlsStreamChannel stream = streams.stream(frame.streamId());
         if (stream == null) {
             return;
         }
@@ -243,14 +385,11 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
             return;
         }
         String error = frame.content().toString(StandardCharsets.UTF_8);
-        TransportException cause = SessionErrors.remoteConnectFailed(transportName(), error);
-        PendingOpen pending = stream.attr(PendingOpen.KEY).getAndSet(null);
-        if (pending != null) {
-            pending.cancelTimers();
-            pending.promise.tryFailure(cause);
+        TransportException cause = SessionErrors.remoteConnectFailed(options.transportName(), error);
+        if (PendingOpen.fail(stream, cause)) {
             stream.close();
         } else {
-            stream.failAndClose(cause, true);
+            stream.closeAbnormally(cause, true);
         }
     }
 
@@ -264,7 +403,10 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
         if (version.isPresent() && version.getAsInt() > 0) {
             peerVersion = version.getAsInt();
         }
-        scheduleHeartbeatCheck();
+        if (peerVersion >= 2) {
+            heartbeat.startProbing(options.heartbeatInterval().toNanos(), options.heartbeatTimeout().toNanos(),
+                    () -> SessionErrors.heartbeatTimeout(options.transportName(), options.heartbeatTimeout()));
+        }
     }
 
     private void onUpdatePaddingScheme(Frame frame) {
@@ -273,168 +415,48 @@ public final class ClientSessionHandler extends AbstractSessionHandler {
         try {
             PaddingScheme scheme = PaddingScheme.parseLenient(raw);
             options.paddingSchemeUpdates().accept(scheme);
-            LOG.log(System.Logger.Level.DEBUG, "session {0}: server pushed padding scheme {1}", sessionId(), scheme);
+            LOG.log(System.Logger.Level.DEBUG, "session {0}: server pushed padding scheme {1}", sessionId, scheme);
         } catch (InvalidPaddingSchemeException e) {
             LOG.log(System.Logger.Level.WARNING, "session {0}: ignoring an invalid padding scheme from the server: {1}",
-                    sessionId(), e.getMessage());
+                    sessionId, e.getMessage());
         }
     }
-
-    // ---- writing: the client shapes every logical write while its padding is on ----
-
-    @Override
-    protected void writeFrames(ByteBuf frames) {
-        if (closeCause() != null) {
-            discard(frames);
-            return;
-        }
-        if (buffering) {
-            pendingWrite.addComponent(true, frames);
-            return;
-        }
-        ByteBuf write = frames;
-        if (pendingWrite != null) {
-            CompositeByteBuf combined = pendingWrite;
-            pendingWrite = null;
-            combined.addComponent(true, frames);
-            write = combined;
-        }
-        if (shaper.shaping()) {
-            for (ByteBuf record : shaper.shape(ctx.alloc(), write)) {
-                writeRecordToCarrier(record);
-            }
-        } else {
-            writeToCarrier(write);
-        }
-    }
-
-    // ---- heartbeats (§10): only to v2 peers, only when idle, any frame counts as an answer ----
-
-    private void scheduleHeartbeatCheck() {
-        long interval = options.heartbeatInterval().toNanos();
-        if (interval <= 0 || peerVersion < 2 || heartbeatTimer != null || ctx == null) {
-            return;
-        }
-        heartbeatTimer = ctx.executor().schedule(this::heartbeatCheck, interval, TimeUnit.NANOSECONDS);
-    }
-
-    private void heartbeatCheck() {
-        heartbeatTimer = null;
-        if (!isOpen()) {
-            return;
-        }
-        long now = nanoTime();
-        if (heartbeatSentAtFrame >= 0) {
-            if (framesReceived() > heartbeatSentAtFrame) {
-                heartbeatSentAtFrame = -1;
-            } else if (now - heartbeatSentNanos >= options.heartbeatTimeout().toNanos()) {
-                closeSession(SessionErrors.heartbeatTimeout(transportName(), options.heartbeatTimeout()));
-                return;
-            }
-        }
-        long idle = now - lastFrameReceivedNanos();
-        long interval = options.heartbeatInterval().toNanos();
-        long nextCheck;
-        if (heartbeatSentAtFrame < 0 && idle >= interval) {
-            heartbeatSentAtFrame = framesReceived();
-            heartbeatSentNanos = now;
-            writeFrames(Frames.control(ctx.alloc(), Command.HEART_REQUEST, 0));
-            flushCarrierIfNeeded();
-            nextCheck = options.heartbeatTimeout().toNanos();
-        } else if (heartbeatSentAtFrame >= 0) {
-            nextCheck = Math.max(1, heartbeatSentNanos + options.heartbeatTimeout().toNanos() - now);
-        } else {
-            nextCheck = Math.max(1, interval - idle);
-        }
-        heartbeatTimer = ctx.executor().schedule(this::heartbeatCheck, nextCheck, TimeUnit.NANOSECONDS);
-    }
-
-    // ---- life cycle ----
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (framesReceived() == 0 && closeCause() == null
-                && nanoTime() - createdNanos < AUTH_REJECTION_WINDOW_NANOS) {
+        if (heartbeat.framesReceived() == 0 && closeCause() == null
+                && now() - createdNanos < AUTH_REJECTION_WINDOW_NANOS) {
             // AnyTLS servers never say why they reject (§3.2): a close soon after the authentication record, before
             // any answer, is the only hint. Later silent closes (idle timeouts) are ordinary session losses.
-            closeSession(SessionErrors.closedBeforeAnswer(transportName()));
+            closeSession(SessionErrors.closedBeforeAnswer(options.transportName()));
         }
-        super.channelInactive(ctx);
+        ctx.fireChannelInactive();
     }
 
-    @Override
-    protected void onStreamClosed(AnyTlsStreamChannel stream) {
-        PendingOpen pending = stream.attr(PendingOpen.KEY).getAndSet(null);
-        if (pending != null) {
-            pending.cancelTimers();
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
+    }
+
+    /** The session's side of its streams' and its own end. */
+    private final class Role implements SessionRole {
+        @Override
+        public String transportName() {
+            return options.transportName();
+        }
+
+        @Override
+        public void streamClosed(AnyTlsStreamChannel stream) {
             TransportException cause = closeCause() != null ? closeCause()
-                    : SessionErrors.cancelled(transportName(), "the stream closed before it opened");
-            pending.promise.tryFailure(cause);
-        }
-        if (closeCause() == null) {
-            listener.streamClosed(this, stream);
-        }
-    }
-
-    @Override
-    protected void streamLost(AnyTlsStreamChannel stream, TransportException cause) {
-        PendingOpen pending = stream.attr(PendingOpen.KEY).getAndSet(null);
-        if (pending != null) {
-            pending.cancelTimers();
-            pending.promise.tryFailure(cause);
-        }
-        super.streamLost(stream, cause);
-    }
-
-    @Override
-    protected void onSessionClosed(TransportException cause) {
-        if (heartbeatTimer != null) {
-            heartbeatTimer.cancel(false);
-            heartbeatTimer = null;
-        }
-        releasePendingWrite();
-        listener.sessionClosed(this, cause);
-    }
-
-    private void releasePendingWrite() {
-        if (pendingWrite != null) {
-            pendingWrite.release();
-            pendingWrite = null;
-        }
-    }
-
-    /** An open waiting for its SYNACK (or for proof that the server is v1). */
-    private static final class PendingOpen {
-        static final io.netty.util.AttributeKey<PendingOpen> KEY =
-                io.netty.util.AttributeKey.valueOf(PendingOpen.class, "pendingOpen");
-
-        final AnyTlsStreamChannel stream;
-        final Promise<AnyTlsStreamChannel> promise;
-        ScheduledFuture<?> watchdog;
-        ScheduledFuture<?> openTimer;
-
-        PendingOpen(AnyTlsStreamChannel stream, Promise<AnyTlsStreamChannel> promise) {
-            this.stream = stream;
-            this.promise = promise;
-        }
-
-        boolean isWaiting() {
-            return !promise.isDone() && stream.attr(KEY).get() == this;
-        }
-
-        void fail(TransportException cause) {
-            stream.attr(KEY).compareAndSet(this, null);
-            cancelTimers();
-            promise.tryFailure(cause);
-        }
-
-        void cancelTimers() {
-            if (watchdog != null) {
-                watchdog.cancel(false);
+                    : SessionErrors.cancelled(options.transportName(), "the stream closed before it opened");
+            PendingOpen.fail(stream, cause);
+            if (closeCause() == null) {
+                listener.streamClosed(ClientSessionHandler.this, stream);
             }
-            if (openTimer != null) {
-                openTimer.cancel(false);
-            }
+        }
+
+        @Override
+        public void sessionClosed(TransportException cause) {
+            listener.sessionClosed(ClientSessionHandler.this, cause);
         }
     }
 }

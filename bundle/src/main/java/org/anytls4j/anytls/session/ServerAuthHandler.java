@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.anytls4j.anytls.wire.FrameDecoder;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -135,8 +134,7 @@ public final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
         ByteBuf rest = received;
         received = null;
         ServerSessionHandler session = sessionFactory.apply(user);
-        ctx.pipeline().addAfter(ctx.name(), "frames", new FrameDecoder());
-        ctx.pipeline().addAfter("frames", "session", session);
+        CarrierPipeline.server(ctx.pipeline(), ctx.name(), session);
         ctx.pipeline().remove(this);
         events.authenticated(ctx.channel().remoteAddress(), user);
         if (rest.isReadable()) {

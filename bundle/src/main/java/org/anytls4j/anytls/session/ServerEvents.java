@@ -16,10 +16,10 @@ public interface ServerEvents {
     default void sessionClosed(ServerSessionHandler session) {
     }
 
-    default void streamOpened(ServerSessionHandler session, AnyTlsStreamChannel stream) {
+    default void streamOpened(ServerSessionHandler session, AnyTlsStream stream) {
     }
 
-    default void streamClosed(ServerSessionHandler session, AnyTlsStreamChannel stream) {
+    default void streamClosed(ServerSessionHandler session, AnyTlsStream stream) {
     }
 
     ServerEvents NONE = new ServerEvents() {

@@ -1,6 +1,9 @@
 package org.anytls4j.anytls.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.DefaultByteBufHolder;
 
 /**
@@ -35,6 +38,26 @@ public final class Frame extends DefaultByteBufHolder {
         }
         this.command = command;
         this.streamId = streamId;
+    }
+
+    /** A frame without body: SYN, FIN, an empty SYNACK, a heartbeat. */
+    public static Frame control(int command, int streamId) {
+        return new Frame(command, streamId, Unpooled.EMPTY_BUFFER);
+    }
+
+    /** A frame whose body is the UTF-8 encoding of {@code text}: Settings, ServerSettings, Alert, a failing SYNACK. */
+    public static Frame text(ByteBufAllocator alloc, int command, int streamId, String text) {
+        int length = ByteBufUtil.utf8Bytes(text);
+        ByteBuf body = alloc.buffer(length);
+        ByteBufUtil.writeUtf8(body, text);
+        return new Frame(command, streamId, body);
+    }
+
+    /** A frame whose body is a copy of {@code body}. */
+    public static Frame of(ByteBufAllocator alloc, int command, int streamId, byte[] body) {
+        ByteBuf content = alloc.buffer(body.length);
+        content.writeBytes(body);
+        return new Frame(command, streamId, content);
     }
 
     public int command() {

@@ -83,7 +83,7 @@ class FrameStreamFuzzTest {
         ServerSessionHandler session = new ServerSessionHandler("fuzz-1", "user", options, ServerEvents.NONE);
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(alloc);
-        channel.pipeline().addLast(new FrameDecoder(), session);
+        org.anytls4j.anytls.session.CarrierPipeline.server(channel.pipeline(), null, session);
         if (settingsFirst) {
             byte[] settings = "v=2\nclient=fuzz\npadding-md5=0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             ByteBuf frame = alloc.buffer();

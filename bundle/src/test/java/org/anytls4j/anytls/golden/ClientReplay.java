@@ -24,7 +24,7 @@ import org.anytls4j.anytls.golden.GoldenConversation.Event;
 import org.anytls4j.anytls.golden.GoldenConversation.Record;
 import org.anytls4j.anytls.golden.GoldenConversation.Session;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.wire.AuthBlock;
 import org.anytls4j.anytls.wire.Command;
 import org.anytls4j.anytls.wire.SocksAddress;
@@ -175,7 +175,7 @@ final class ClientReplay {
     }
 
     private void waitUntilOpen(int streamId, int eventIndex) {
-        Promise<AnyTlsStreamChannel> open = client.openOf(streamId);
+        Promise<AnyTlsStream> open = client.openOf(streamId);
         for (int j = eventIndex + 1; !open.isDone() && j < events.size(); j++) {
             if (events.get(j) instanceof Record record && record.direction() == Direction.SERVER
                 && fedServerLines.add(record.line())) {

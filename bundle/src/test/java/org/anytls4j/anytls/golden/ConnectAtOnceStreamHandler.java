@@ -6,7 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.List;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.wire.SocksAddress;
 import org.anytls4j.anytls.wire.UdpOverTcp;
 
@@ -61,10 +61,10 @@ final class ConnectAtOnceStreamHandler extends ChannelInboundHandlerAdapter {
         }
         reported = true;
         releaseReceived();
-        AnyTlsStreamChannel stream = (AnyTlsStreamChannel) ctx.channel();
+        AnyTlsStream stream = (AnyTlsStream) ctx.channel();
         destinations.add(Integer.toUnsignedString(stream.streamId()) + " " + destination.getHostString() + ":"
             + destination.getPort());
-        stream.reportConnectResult(null);
+        org.anytls4j.anytls.session.StreamAttributes.reportConnectResult(stream, null);
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
+import org.anytls4j.anytls.session.CarrierPipeline;
 import org.anytls4j.anytls.session.ClientSessionHandler;
 import org.anytls4j.anytls.session.ClientSessionListener;
 import org.anytls4j.anytls.session.ClientSessionOptions;
@@ -33,7 +34,7 @@ final class ReplayClient implements AutoCloseable {
 
     private final EmbeddedChannel channel;
     private final ClientSessionHandler session;
-    private final Map<Integer, Promise<AnyTlsStreamChannel>> opens = new LinkedHashMap<>();
+    private final Map<Integer, Promise<AnyTlsStream>> opens = new LinkedHashMap<>();
     private final Map<Integer, ByteArrayOutputStream> received = new LinkedHashMap<>();
     private final List<Integer> closedStreams = new ArrayList<>();
     private final List<TransportException> sessionClosures = new ArrayList<>();
@@ -48,7 +49,7 @@ final class ReplayClient implements AutoCloseable {
             .build();
         session = new ClientSessionHandler("golden-client", options, new ClientSessionListener() {
             @Override
-            public void streamClosed(ClientSessionHandler closing, AnyTlsStreamChannel stream) {
+            public void streamClosed(ClientSessionHandler closing, AnyTlsStream stream) {
                 closedStreams.add(stream.streamId());
             }
 
@@ -57,21 +58,22 @@ final class ReplayClient implements AutoCloseable {
                 sessionClosures.add(cause);
             }
         });
-        channel = new EmbeddedChannel(new FrameDecoder(), session);
+        channel = new EmbeddedChannel();
+        CarrierPipeline.client(channel.pipeline(), null, session);
         channel.freezeTime();
     }
 
     /** Opens the next stream, as the pool would; its id is the session's next one. */
-    Promise<AnyTlsStreamChannel> open(int streamId, InetSocketAddress destination, boolean reused) {
-        Promise<AnyTlsStreamChannel> promise = channel.eventLoop().newPromise();
+    Promise<AnyTlsStream> open(int streamId, InetSocketAddress destination, boolean reused) {
+        Promise<AnyTlsStream> promise = channel.eventLoop().newPromise();
         opens.put(streamId, promise);
         session.openStream(destination, new Recorder(), null, reused, OPEN_TIMEOUT_NANOS, promise);
         channel.runPendingTasks();
         return promise;
     }
 
-    Promise<AnyTlsStreamChannel> openOf(int streamId) {
-        Promise<AnyTlsStreamChannel> promise = opens.get(streamId);
+    Promise<AnyTlsStream> openOf(int streamId) {
+        Promise<AnyTlsStream> promise = opens.get(streamId);
         if (promise == null) {
             throw new AssertionError("stream " + streamId + " was never opened");
         }
@@ -80,7 +82,7 @@ final class ReplayClient implements AutoCloseable {
 
     /** One application write on an open stream. */
     void write(int streamId, byte[] data) {
-        AnyTlsStreamChannel stream = openOf(streamId).getNow();
+        AnyTlsStream stream = openOf(streamId).getNow();
         if (stream == null) {
             throw new AssertionError("stream " + streamId + " is not open yet");
         }
@@ -165,7 +167,7 @@ final class ReplayClient implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf data = (ByteBuf) msg;
             try {
-                int streamId = ((AnyTlsStreamChannel) ctx.channel()).streamId();
+                int streamId = ((AnyTlsStream) ctx.channel()).streamId();
                 received.computeIfAbsent(streamId, id -> new ByteArrayOutputStream())
                     .writeBytes(ByteBufUtil.getBytes(data));
             } finally {

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.session.ServerAuthHandler;
 import org.anytls4j.anytls.session.ServerEvents;
 import org.anytls4j.anytls.session.ServerSessionHandler;
@@ -43,7 +43,7 @@ final class ReplayServer implements AutoCloseable {
             }
 
             @Override
-            public void streamOpened(ServerSessionHandler session, AnyTlsStreamChannel stream) {
+            public void streamOpened(ServerSessionHandler session, AnyTlsStream stream) {
                 openedStreams.add(Integer.toUnsignedString(stream.streamId()));
             }
         };

@@ -17,7 +17,7 @@ import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.config.ServerSettings;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.session.ClientSessionConnector;
 import org.anytls4j.anytls.session.ClientSessionHandler;
 import org.anytls4j.anytls.session.ClientSessionListener;
@@ -341,7 +341,7 @@ class AnyTlsServerRuntimeTest {
         try {
             byte[] payload = id.getBytes(StandardCharsets.UTF_8);
             CollectingHandler handler = new CollectingHandler(payload.length);
-            Future<AnyTlsStreamChannel> open = session.openStream(echo.address(), handler, null, false, TIMEOUT);
+            Future<AnyTlsStream> open = session.openStream(echo.address(), handler, null, false, TIMEOUT);
             assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             assertThat(open.cause()).isNull();
             open.getNow().writeAndFlush(Unpooled.wrappedBuffer(payload));

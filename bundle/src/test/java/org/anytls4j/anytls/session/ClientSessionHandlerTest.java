@@ -9,7 +9,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.padding.PaddingRandom;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.wire.FrameDecoder;
 import org.anytls4j.transport.api.TransportException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,7 @@ class ClientSessionHandlerTest {
     private ClientSessionHandler client(ClientSessionOptions.Builder options) {
         session = new ClientSessionHandler("c1", options.build(), new ClientSessionListener() {
             @Override
-            public void streamClosed(ClientSessionHandler s, AnyTlsStreamChannel stream) {
+            public void streamClosed(ClientSessionHandler s, AnyTlsStream stream) {
                 closedStreams.add(Integer.toString(stream.streamId()));
             }
 
@@ -54,7 +53,8 @@ class ClientSessionHandlerTest {
                 closedSessions.add(cause);
             }
         });
-        channel = new EmbeddedChannel(new FrameDecoder(), session);
+        channel = new EmbeddedChannel();
+        CarrierPipeline.client(channel.pipeline(), null, session);
         channel.freezeTime(); // timers move only with advanceTimeBy
         return session;
     }
@@ -72,8 +72,8 @@ class ClientSessionHandlerTest {
         }
     }
 
-    private Promise<AnyTlsStreamChannel> open(InetSocketAddress destination, boolean reused) {
-        Promise<AnyTlsStreamChannel> promise = channel.eventLoop().newPromise();
+    private Promise<AnyTlsStream> open(InetSocketAddress destination, boolean reused) {
+        Promise<AnyTlsStream> promise = channel.eventLoop().newPromise();
         session.openStream(destination, recorder(), null, reused, OPEN_TIMEOUT, promise);
         return promise;
     }
@@ -150,12 +150,12 @@ class ClientSessionHandlerTest {
     @Test
     void synAckActivatesTheStreamAndDataFlowsBothWays() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         outbound();
         assertThat(promise.isDone()).isFalse();
         serverSends(serverSettingsV2() + "07000000010000" + frame(2, 1, "cafe"));
         assertThat(promise.isSuccess()).isTrue();
-        AnyTlsStreamChannel stream = promise.getNow();
+        AnyTlsStream stream = promise.getNow();
         assertThat(stream.isActive()).isTrue();
         assertThat(stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isTrue();
         assertThat(received).containsExactly("cafe");
@@ -167,7 +167,7 @@ class ClientSessionHandlerTest {
     @Test
     void synAckErrorFailsTheOpenWithTheRemoteTextAndKeepsTheSession() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         outbound();
         serverSends(serverSettingsV2() + "070000000100116469616c207463703a2072656675736564");
         assertThat(promise.cause()).isInstanceOf(TransportException.class);
@@ -182,7 +182,7 @@ class ClientSessionHandlerTest {
     @Test
     void aVersion1ServerWithoutServerSettingsStillGetsItsStreamAfterTheDiscoveryWait() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         outbound();
         channel.advanceTimeBy(2999, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
@@ -195,7 +195,7 @@ class ClientSessionHandlerTest {
         channel.runPendingTasks();
         outbound();
         // The version is known now: the next stream on this v1 session opens at once, with no watchdog.
-        Promise<AnyTlsStreamChannel> second = open(EXAMPLE, true);
+        Promise<AnyTlsStream> second = open(EXAMPLE, true);
         assertThat(second.isSuccess()).isTrue();
         channel.advanceTimeBy(10, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
@@ -203,15 +203,123 @@ class ClientSessionHandlerTest {
     }
 
     @Test
+    void aFirstOpenToAVersion1ServerWaitsAFewHandshakeRoundTripsNotTheSynAckTimeout() {
+        client(options());
+        session.handshakeTook(TimeUnit.MILLISECONDS.toNanos(30));
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
+        outbound();
+        channel.advanceTimeBy(119, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(promise.isDone()).as("still within 4 round trips of 30 ms").isFalse();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(promise.isSuccess()).as("a v1 server: open after 120 ms, not after the 3 s SYNACK timeout").isTrue();
+        assertThat(promise.getNow().attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isFalse();
+    }
+
+    @Test
+    void aFastHandshakeStillWaitsFiftyMillisecondsForServerSettings() {
+        client(options());
+        session.handshakeTook(TimeUnit.MICROSECONDS.toNanos(300));
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
+        channel.advanceTimeBy(49, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(promise.isDone()).isFalse();
+        serverSends(serverSettingsV2() + "07000000010000");
+        assertThat(promise.isSuccess()).isTrue();
+        assertThat(promise.getNow().attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get())
+                .as("a v2 server answering in time confirms the open").isTrue();
+        outbound();
+    }
+
+    /** {@link #FIRST_WRITE} as this test's unshaped scheme announces it: only the padding md5 differs. */
+    private static String firstWriteWithoutShaping() {
+        return FIRST_WRITE.replace(ascii(PaddingScheme.DEFAULT.md5Hex()), ascii(NO_SHAPING.md5Hex()));
+    }
+
+    private static String ascii(String text) {
+        StringBuilder hex = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            hex.append(String.format("%02x", (int) c));
+        }
+        return hex.toString();
+    }
+
+    private Promise<AnyTlsStream> openEarly() {
+        Promise<AnyTlsStream> promise = channel.eventLoop().newPromise();
+        session.openStream(EXAMPLE, recorder(), null, false, OPEN_TIMEOUT, true, promise);
+        return promise;
+    }
+
+    @Test
+    void anEarlyDataOpenCompletesAtOnceAndItsFirstBytesTravelWithSynAndAddress() {
+        client(options());
+        Promise<AnyTlsStream> promise = openEarly();
+        assertThat(promise.isSuccess()).as("no round trip").isTrue();
+        AnyTlsStream stream = promise.getNow();
+        assertThat(stream.isActive()).isTrue();
+        assertThat(stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isFalse();
+        assertThat(outbound()).as("SYN and address wait for the first bytes").isEmpty();
+
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xca, (byte) 0xfe}));
+        channel.runPendingTasks();
+        assertThat(outboundRecordSizes()).as("one packet").hasSize(1);
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+        channel.runPendingTasks();
+        assertThat(outbound()).isEqualTo(frame(2, 1, "01"));
+        serverSends(serverSettingsV2() + "07000000010000" + frame(2, 1, "beef"));
+        assertThat(received).containsExactly("beef");
+        assertThat(streamErrors).isEmpty();
+    }
+
+    @Test
+    void anEarlyDataPacketOneCarriesSettingsSynAddressAndTheFirstBytes() {
+        client(options());
+        AnyTlsStream stream = openEarly().getNow();
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xca, (byte) 0xfe}));
+        channel.runPendingTasks();
+        assertThat(outbound()).isEqualTo(firstWriteWithoutShaping() + frame(2, 1, "cafe"));
+    }
+
+    @Test
+    void aSilentEarlyDataApplicationHoldsPacketOneOnlyBriefly() {
+        client(options());
+        openEarly();
+        channel.advanceTimeBy(ClientSessionHandler.EARLY_DATA_HOLD_NANOS - 1, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).isEmpty();
+        channel.advanceTimeBy(1, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).isEqualTo(firstWriteWithoutShaping());
+    }
+
+    @Test
+    void aFailedDialReachesAnEarlyDataStreamAsItsReasonThenAClose() {
+        client(options());
+        AnyTlsStream stream = openEarly().getNow();
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+        channel.runPendingTasks();
+        outbound();
+        serverSends(serverSettingsV2() + "070000000100116469616c207463703a2072656675736564");
+        assertThat(stream.isOpen()).isFalse();
+        assertThat(streamErrors).hasSize(1);
+        TransportException error = (TransportException) streamErrors.get(0);
+        assertThat(error.phase()).isEqualTo(TransportException.Phase.REMOTE_CONNECT);
+        assertThat(error.remoteMessage()).contains("dial tcp: refused");
+        assertThat(outbound()).as("FIN for the failed stream").isEqualTo("03000000010000");
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
     void reusedSessionWithoutAnyAnswerIsClosedWhenTheSynAckWatchdogExpires() {
         client(options());
-        Promise<AnyTlsStreamChannel> first = open(EXAMPLE, false);
+        Promise<AnyTlsStream> first = open(EXAMPLE, false);
         serverSends(serverSettingsV2() + "07000000010000");
         first.getNow().close();
         channel.runPendingTasks();
         outbound();
 
-        Promise<AnyTlsStreamChannel> second = open(EXAMPLE, true);
+        Promise<AnyTlsStream> second = open(EXAMPLE, true);
         assertThat(outbound()).as("SYN with a liveness probe, then the address")
                 .isEqualTo("01000000020000" + "08000000000000" + frame(2, 2, "030b6578616d706c652e636f6d01bb"));
         channel.advanceTimeBy(2999, TimeUnit.MILLISECONDS);
@@ -228,12 +336,12 @@ class ClientSessionHandlerTest {
     @Test
     void aLiveReusedSessionSurvivesASlowDestinationAndOnlyTheOpenTimesOut() {
         client(options());
-        Promise<AnyTlsStreamChannel> first = open(EXAMPLE, false);
+        Promise<AnyTlsStream> first = open(EXAMPLE, false);
         serverSends(serverSettingsV2() + "07000000010000");
         first.getNow().close();
         channel.runPendingTasks();
         outbound();
-        Promise<AnyTlsStreamChannel> second = open(EXAMPLE, true);
+        Promise<AnyTlsStream> second = open(EXAMPLE, true);
         serverSends("09000000000000"); // the answer to the probe: alive, still dialling
         channel.advanceTimeBy(5, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
@@ -249,7 +357,7 @@ class ClientSessionHandlerTest {
     @Test
     void anAlertClosesTheSessionAndItsTextReachesThePendingOpen() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         serverSends(frame(5, 0, hex("client did not send its settings")));
         assertThat(session.isOpen()).isFalse();
         assertThat(promise.cause()).hasMessageContaining("client did not send its settings");
@@ -292,7 +400,7 @@ class ClientSessionHandlerTest {
     @Test
     void activeHeartbeatsProbeAnIdleV2PeerAndCloseTheSessionWhenUnanswered() {
         client(options().heartbeat(Duration.ofSeconds(20), Duration.ofSeconds(5)));
-        Promise<AnyTlsStreamChannel> first = open(EXAMPLE, false);
+        Promise<AnyTlsStream> first = open(EXAMPLE, false);
         serverSends(serverSettingsV2() + "07000000010000");
         outbound();
         channel.advanceTimeBy(20, TimeUnit.SECONDS);
@@ -325,7 +433,7 @@ class ClientSessionHandlerTest {
     @Test
     void cancellingAPendingOpenSendsFinAndKeepsTheSession() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         outbound();
         promise.cancel(false);
         channel.runPendingTasks();
@@ -338,8 +446,8 @@ class ClientSessionHandlerTest {
     @Test
     void theFirstFailureIsTheCauseEveryStreamSees() {
         client(options());
-        Promise<AnyTlsStreamChannel> a = open(EXAMPLE, false);
-        Promise<AnyTlsStreamChannel> b = open(InetSocketAddress.createUnresolved("example.org", 80), false);
+        Promise<AnyTlsStream> a = open(EXAMPLE, false);
+        Promise<AnyTlsStream> b = open(InetSocketAddress.createUnresolved("example.org", 80), false);
         serverSends(serverSettingsV2() + "07000000010000");
         serverSends(frame(5, 0, hex("first")));
         session.closeSession(new TransportException(TransportException.Reason.INTERNAL,
@@ -355,7 +463,7 @@ class ClientSessionHandlerTest {
     @Test
     void aServerClosingBeforeAnyAnswerIsReportedAsALikelyAuthenticationFailure() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         channel.close();
         assertThat(((TransportException) promise.cause()).reason())
                 .isEqualTo(TransportException.Reason.UPSTREAM_AUTH);
@@ -364,9 +472,9 @@ class ClientSessionHandlerTest {
     @Test
     void aStreamThatStopsReadingStopsTheCarrierAndResumesIt() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         serverSends(serverSettingsV2() + "07000000010000");
-        AnyTlsStreamChannel stream = promise.getNow();
+        AnyTlsStream stream = promise.getNow();
         stream.config().setAutoRead(false);
         serverSends(frame(2, 1, "01") + frame(2, 1, "02"));
         assertThat(received).isEmpty();
@@ -384,9 +492,9 @@ class ClientSessionHandlerTest {
     @Test
     void finFromTheServerClosesTheStreamAfterItsDataWasRead() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         serverSends(serverSettingsV2() + "07000000010000");
-        AnyTlsStreamChannel stream = promise.getNow();
+        AnyTlsStream stream = promise.getNow();
         stream.config().setAutoRead(false);
         serverSends(frame(2, 1, "aa") + "03000000010000");
         outbound();
@@ -402,16 +510,17 @@ class ClientSessionHandlerTest {
     @Test
     void streamWritabilityFollowsTheCarrier() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         serverSends(serverSettingsV2() + "07000000010000");
-        AnyTlsStreamChannel stream = promise.getNow();
+        AnyTlsStream stream = promise.getNow();
         assertThat(stream.isWritable()).isTrue();
         channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(8, 16));
-        channel.write(Unpooled.wrappedBuffer(new byte[64])); // queued, not flushed: carrier goes unwritable
+        // Queued below the session's handlers, not flushed: the carrier goes unwritable.
+        channel.pipeline().context("records").write(Unpooled.wrappedBuffer(new byte[64]));
         channel.runPendingTasks();
         assertThat(channel.isWritable()).isFalse();
         assertThat(stream.isWritable()).isFalse();
-        channel.flush();
+        channel.pipeline().context("records").flush();
         channel.runPendingTasks();
         assertThat(stream.isWritable()).isTrue();
         outbound();
@@ -420,7 +529,7 @@ class ClientSessionHandlerTest {
     @Test
     void largeWritesAreSplitIntoFramesOfAtMost65535Bytes() {
         client(options());
-        Promise<AnyTlsStreamChannel> promise = open(EXAMPLE, false);
+        Promise<AnyTlsStream> promise = open(EXAMPLE, false);
         serverSends(serverSettingsV2() + "07000000010000");
         outbound();
         byte[] payload = new byte[65536 * 2 + 10];

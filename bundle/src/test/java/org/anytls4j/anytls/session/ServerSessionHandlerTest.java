@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.wire.FrameDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +24,7 @@ class ServerSessionHandlerTest {
     private static final String DEFAULT_MD5 = "75cff2ad89aadf5e257059ee571ebe11";
     private static final String SERVER_SETTINGS = "0a000000000003763d32";
 
-    private final List<AnyTlsStreamChannel> opened = new ArrayList<>();
+    private final List<AnyTlsStream> opened = new ArrayList<>();
     private final List<String> received = new ArrayList<>();
     private EmbeddedChannel channel;
     private ServerSessionHandler session;
@@ -36,7 +35,8 @@ class ServerSessionHandlerTest {
                 .maxStreamsPerSession(maxStreams)
                 .build();
         session = new ServerSessionHandler("s1", "alice", options, ServerEvents.NONE);
-        channel = new EmbeddedChannel(new FrameDecoder(), session);
+        channel = new EmbeddedChannel();
+        CarrierPipeline.server(channel.pipeline(), null, session);
         return channel;
     }
 
@@ -44,14 +44,14 @@ class ServerSessionHandlerTest {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
-                opened.add((AnyTlsStreamChannel) ctx.channel());
+                opened.add((AnyTlsStream) ctx.channel());
                 ctx.fireChannelActive();
             }
 
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 ByteBuf data = (ByteBuf) msg;
-                received.add(((AnyTlsStreamChannel) ctx.channel()).streamId() + ":" + Hex.drain(data));
+                received.add(((AnyTlsStream) ctx.channel()).streamId() + ":" + Hex.drain(data));
             }
         };
     }
@@ -135,7 +135,7 @@ class ServerSessionHandlerTest {
                 + "01000000010000"));
         assertThat(outbound()).isEmpty();
         assertThat(opened).hasSize(1);
-        opened.get(0).reportConnectResult(null);
+        StreamAttributes.reportConnectResult(opened.get(0), null);
         channel.runPendingTasks();
         assertThat(outbound()).isEmpty();
     }
@@ -146,8 +146,8 @@ class ServerSessionHandlerTest {
         channel.writeInbound(Hex.buf(settings("v=2\npadding-md5=" + DEFAULT_MD5)
                 + "01000000010000" + "01000000020000"));
         outbound();
-        opened.get(0).reportConnectResult(null);
-        opened.get(1).reportConnectResult("dial tcp: refused");
+        StreamAttributes.reportConnectResult(opened.get(0), null);
+        StreamAttributes.reportConnectResult(opened.get(1), "dial tcp: refused");
         assertThat(outbound()).containsExactly("07000000010000",
                 "070000000200116469616c207463703a2072656675736564");
     }
@@ -258,7 +258,8 @@ class ServerSessionHandlerTest {
                 .idleSessionTimeout(Duration.ofSeconds(30))
                 .build();
         session = new ServerSessionHandler("s1", "alice", options, ServerEvents.NONE);
-        channel = new EmbeddedChannel(new FrameDecoder(), session);
+        channel = new EmbeddedChannel();
+        CarrierPipeline.server(channel.pipeline(), null, session);
         channel.freezeTime();
         channel.writeInbound(Hex.buf(settings("v=2\npadding-md5=" + DEFAULT_MD5) + "01000000010000"));
         channel.advanceTimeBy(60, TimeUnit.SECONDS);

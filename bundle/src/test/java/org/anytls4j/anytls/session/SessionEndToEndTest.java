@@ -83,12 +83,12 @@ class SessionEndToEndTest {
 
     private static void echoOnce(ClientSessionHandler session, byte[] payload, boolean reused) throws Exception {
         CollectingHandler collector = new CollectingHandler(payload.length);
-        Future<AnyTlsStreamChannel> open = session.openStream(echo.address(), collector, null, reused, TIMEOUT);
+        Future<AnyTlsStream> open = session.openStream(echo.address(), collector, null, reused, TIMEOUT);
         assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         if (!open.isSuccess()) {
             throw new AssertionError("open failed", open.cause());
         }
-        AnyTlsStreamChannel stream = open.getNow();
+        AnyTlsStream stream = open.getNow();
         assertThat(stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isTrue();
         stream.writeAndFlush(Unpooled.wrappedBuffer(payload));
         byte[] echoed = collector.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -130,7 +130,7 @@ class SessionEndToEndTest {
             for (int i = 0; i < 8; i++) {
                 sessions.add(newSession("parallel-" + i));
             }
-            List<Future<AnyTlsStreamChannel>> opens = new ArrayList<>();
+            List<Future<AnyTlsStream>> opens = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 byte[] payload = randomBytes(256 * 1024 + i, 100 + i);
                 payloads.add(payload);
@@ -139,7 +139,7 @@ class SessionEndToEndTest {
                 opens.add(sessions.get(i).openStream(echo.address(), collector, null, false, TIMEOUT));
             }
             for (int i = 0; i < 8; i++) {
-                Future<AnyTlsStreamChannel> open = opens.get(i);
+                Future<AnyTlsStream> open = opens.get(i);
                 assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
                 assertThat(open.isSuccess()).as("open %d: %s", i, open.cause()).isTrue();
                 open.getNow().writeAndFlush(Unpooled.wrappedBuffer(payloads.get(i)));
@@ -164,7 +164,7 @@ class SessionEndToEndTest {
                     java.net.InetAddress.getByName("127.0.0.1"))) {
                 closedPort = new InetSocketAddress("127.0.0.1", socket.getLocalPort());
             }
-            Future<AnyTlsStreamChannel> open = session.openStream(closedPort, new CollectingHandler(1), null, false,
+            Future<AnyTlsStream> open = session.openStream(closedPort, new CollectingHandler(1), null, false,
                     TIMEOUT);
             assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             assertThat(open.cause()).isInstanceOf(org.anytls4j.transport.api.TransportException.class);

@@ -12,7 +12,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.wire.FrameDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,13 +54,14 @@ class StreamWritePathTest {
                 .random((origin, bound) -> origin)
                 .build();
         session = new ClientSessionHandler("c1", options, ClientSessionListener.NONE);
-        carrier = new EmbeddedChannel(holding, log, new FrameDecoder(), session);
+        carrier = new EmbeddedChannel(holding, log);
+        CarrierPipeline.client(carrier.pipeline(), null, session);
         carrier.freezeTime();
     }
 
     /** Opens stream 1 with {@code handler}, lets the server confirm it, and forgets what the open wrote. */
-    private AnyTlsStreamChannel openStream(ChannelHandler handler) {
-        Promise<AnyTlsStreamChannel> promise = carrier.eventLoop().newPromise();
+    private AnyTlsStream openStream(ChannelHandler handler) {
+        Promise<AnyTlsStream> promise = carrier.eventLoop().newPromise();
         session.openStream(EXAMPLE, handler, null, false, TimeUnit.SECONDS.toNanos(10), promise);
         carrier.writeInbound(Hex.buf(SERVER_SETTINGS_V2_AND_SYNACK));
         carrier.runPendingTasks();
@@ -105,7 +105,7 @@ class StreamWritePathTest {
     @Test
     void afterPaddingABurstOfWritesReachesTheCarrierAsWholeTlsRecordsAndOneFlush() {
         client(NO_SHAPING);
-        AnyTlsStreamChannel stream = openStream(new Quiet());
+        AnyTlsStream stream = openStream(new Quiet());
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         for (int i = 0; i < 3; i++) {
             byte[] chunk = random(20_000, i);
@@ -123,7 +123,7 @@ class StreamWritePathTest {
     @Test
     void whilePaddingEveryShapedPacketIsWrittenAndFlushedAloneAndAfterItWritesShareRecords() {
         client(PaddingScheme.DEFAULT);
-        AnyTlsStreamChannel stream = openStream(new Quiet());
+        AnyTlsStream stream = openStream(new Quiet());
         // Packets 2 to 7 are shaped by the default scheme, packet 8 reaches its stop.
         for (int packet = 2; packet <= 8; packet++) {
             stream.writeAndFlush(Unpooled.wrappedBuffer(random(3000, packet)));
@@ -150,7 +150,7 @@ class StreamWritePathTest {
     @Test
     void aStreamTurnsUnwritableAsSoonAsItsWritesFillTheCarrierNotWhenTheDeferredEventArrives() {
         client(NO_SHAPING);
-        AnyTlsStreamChannel stream = openStream(new Quiet());
+        AnyTlsStream stream = openStream(new Quiet());
         carrier.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
         holding.hold();
         byte[] payload = random(64, 1);
@@ -173,7 +173,7 @@ class StreamWritePathTest {
     void aWriterDrivenByWritabilityGetsEverythingThroughEvenWhenItWritesWhileTheStreamFlushes() {
         client(NO_SHAPING);
         Pump pump = new Pump(200, 1000);
-        AnyTlsStreamChannel stream = openStream(pump);
+        AnyTlsStream stream = openStream(pump);
         carrier.config().setWriteBufferWaterMark(new WriteBufferWaterMark(2048, 4096));
         pump.start();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();

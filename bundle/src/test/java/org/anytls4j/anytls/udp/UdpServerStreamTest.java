@@ -12,7 +12,7 @@ import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.UdpOverTcpClientCodec;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.session.ClientSessionConnector;
 import org.anytls4j.anytls.session.ClientSessionHandler;
 import org.anytls4j.anytls.session.ClientSessionListener;
@@ -100,12 +100,12 @@ class UdpServerStreamTest {
         return session;
     }
 
-    private static Future<AnyTlsStreamChannel> openUot(ClientSessionHandler on, ChannelHandler handler,
+    private static Future<AnyTlsStream> openUot(ClientSessionHandler on, ChannelHandler handler,
                                                        ByteBuf header, boolean reused) {
         return on.openStream(UdpOverTcp.V2_DESTINATION, handler, header, reused, TIMEOUT);
     }
 
-    private static AnyTlsStreamChannel opened(Future<AnyTlsStreamChannel> open) throws Exception {
+    private static AnyTlsStream opened(Future<AnyTlsStream> open) throws Exception {
         assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as("open completed").isTrue();
         if (!open.isSuccess()) {
             throw new AssertionError("open failed", open.cause());
@@ -120,7 +120,7 @@ class UdpServerStreamTest {
     }
 
     /** A UoT flow as the transport makes it: the request header sent with the open, datagrams through the codec. */
-    private static AnyTlsStreamChannel associationFlow(ClientSessionHandler on, DatagramCollector collector,
+    private static AnyTlsStream associationFlow(ClientSessionHandler on, DatagramCollector collector,
                                                        boolean reused) throws Exception {
         ChannelHandler pipeline = new ChannelInitializer<Channel>() {
             @Override
@@ -157,7 +157,7 @@ class UdpServerStreamTest {
 
         // Like the reference client: magic destination now, request header only with the first datagram.
         CollectingHandler raw = new CollectingHandler(2 + 4);
-        AnyTlsStreamChannel quiet = opened(openUot(on, raw, null, true));
+        AnyTlsStream quiet = opened(openUot(on, raw, null, true));
         assertThat(quiet.attr(TransportAttributes.CONFIRMED).get()).as("confirmed by SYNACK").isTrue();
 
         Future<?> pastTheWatchdog = quiet.eventLoop().schedule(() -> { },
@@ -178,7 +178,7 @@ class UdpServerStreamTest {
     void aRequestHeaderSplitByteByByteIsReassembled() throws Exception {
         ClientSessionHandler on = newSession();
         CollectingHandler raw = new CollectingHandler(2 + 5);
-        AnyTlsStreamChannel flow = opened(openUot(on, raw, null, false));
+        AnyTlsStream flow = opened(openUot(on, raw, null, false));
         ByteBuf bytes = header(true, echo.address());
         bytes.writeBytes(ByteBufUtil.decodeHexDump("0005")).writeBytes("split".getBytes(StandardCharsets.US_ASCII));
         try {
@@ -197,12 +197,12 @@ class UdpServerStreamTest {
     void aMalformedRequestHeaderClosesThatStreamOnly() throws Exception {
         ClientSessionHandler on = newSession();
         DatagramCollector healthy = new DatagramCollector();
-        AnyTlsStreamChannel neighbour = associationFlow(on, healthy, false);
+        AnyTlsStream neighbour = associationFlow(on, healthy, false);
         assertEchoes(neighbour, healthy, "before");
 
         // isConnect=1, then address type 0x05, which SOCKS does not have.
         ByteBuf malformed = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("01057f0000010035"));
-        Future<AnyTlsStreamChannel> open = openUot(on, new CollectingHandler(1), malformed, true);
+        Future<AnyTlsStream> open = openUot(on, new CollectingHandler(1), malformed, true);
         assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         if (open.isSuccess()) {
             // The UDP socket was bound (and confirmed) before the header was read: only a FIN can tell.
@@ -223,9 +223,9 @@ class UdpServerStreamTest {
     void aMalformedPacketClosesThatFlowOnly() throws Exception {
         ClientSessionHandler on = newSession();
         DatagramCollector healthy = new DatagramCollector();
-        AnyTlsStreamChannel neighbour = associationFlow(on, healthy, false);
+        AnyTlsStream neighbour = associationFlow(on, healthy, false);
 
-        AnyTlsStreamChannel broken = opened(openUot(on, new CollectingHandler(1),
+        AnyTlsStream broken = opened(openUot(on, new CollectingHandler(1),
                 header(false, new InetSocketAddress("0.0.0.0", 0)), true));
         // UoT address type 0x07 does not exist (0 IPv4, 1 IPv6, 2 domain).
         broken.writeAndFlush(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("077f00000100350001ff")));

@@ -1,4 +1,4 @@
-package org.anytls4j.anytls.session;
+package org.anytls4j.anytls.tls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

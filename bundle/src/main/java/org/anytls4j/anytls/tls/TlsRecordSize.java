@@ -1,4 +1,4 @@
-package org.anytls4j.anytls.session;
+package org.anytls4j.anytls.tls;
 
 import io.netty.handler.ssl.SslHandler;
 
@@ -15,9 +15,9 @@ import javax.net.ssl.SSLEngine;
  * copying two buffers into one, for every record of a bulk transfer. So for that engine the session lowers
  * {@code SslHandler}'s wrap size to what a record really holds, and cuts its writes to match.
  */
-final class TlsRecordSize {
+public final class TlsRecordSize {
     /** TLS's maximum plaintext per record (RFC 8446 §5.1), also {@code SslHandler}'s default wrap size. */
-    static final int MAX_PLAINTEXT = 16_384;
+    public static final int MAX_PLAINTEXT = 16_384;
     /** The inner content type byte and the 16 zero bytes of padding the JDK adds to every TLS 1.3 record. */
     static final int JDK_TLS13_OVERHEAD = 1 + 16;
 
@@ -26,6 +26,14 @@ final class TlsRecordSize {
     private static final String TLS_13 = "TLSv1.3";
 
     private TlsRecordSize() {
+    }
+
+    /**
+     * Whether {@code engine} turns every NIO buffer it is given into a record of its own (OpenSSL does: one
+     * {@code SSL_write} per buffer), so that one record must be handed over as one contiguous buffer.
+     */
+    static boolean sealsEachBufferAsRecord(SSLEngine engine) {
+        return !isJdkEngine(engine);
     }
 
     /** Plaintext bytes per record of {@code engine} once its handshake is done. */
