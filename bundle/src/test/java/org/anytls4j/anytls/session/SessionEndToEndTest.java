@@ -41,7 +41,7 @@ class SessionEndToEndTest {
         server = AnyTlsServer.builder("e2e-server", io, () -> serverTls, ServerUsers.single("alice", "secret"))
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .build();
-        server.start().syncUninterruptibly();
+        org.anytls4j.testkit.BoundedWait.sync(server.start());
         SslContext clientTls = TestCertificates.clientContext();
         InetSocketAddress serverAddress = InetSocketAddress.createUnresolved("localhost",
                 server.localAddress().getPort());
@@ -103,7 +103,7 @@ class SessionEndToEndTest {
         try {
             echoOnce(session, randomBytes(size, size), false);
         } finally {
-            session.channel().close().syncUninterruptibly();
+            org.anytls4j.testkit.BoundedWait.sync(session.channel().close());
         }
     }
 
@@ -117,7 +117,7 @@ class SessionEndToEndTest {
             assertThat(session.isOpen()).isTrue();
             assertThat(session.peerVersion()).isEqualTo(2);
         } finally {
-            session.channel().close().syncUninterruptibly();
+            org.anytls4j.testkit.BoundedWait.sync(session.channel().close());
         }
     }
 
@@ -150,7 +150,7 @@ class SessionEndToEndTest {
             }
         } finally {
             for (ClientSessionHandler session : sessions) {
-                session.channel().close().syncUninterruptibly();
+                org.anytls4j.testkit.BoundedWait.sync(session.channel().close());
             }
         }
     }
@@ -175,7 +175,7 @@ class SessionEndToEndTest {
             // The session survives a failed stream and carries the next one.
             echoOnce(session, randomBytes(100, 1), true);
         } finally {
-            session.channel().close().syncUninterruptibly();
+            org.anytls4j.testkit.BoundedWait.sync(session.channel().close());
         }
     }
 }
