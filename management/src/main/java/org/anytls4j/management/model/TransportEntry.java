@@ -1,0 +1,42 @@
+package org.anytls4j.management.model;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import org.anytls4j.transport.api.OutboundTransport;
+import org.anytls4j.transport.api.ops.ConfigurationChanges;
+
+/**
+ * A registered transport with the service properties it was registered with; the properties are the effective
+ * settings an operator may see, so the secret ones (none should be published, see
+ * {@link ConfigurationChanges#isSecret}) are dropped here as a second line of defence.
+ */
+public final class TransportEntry {
+    private final OutboundTransport transport;
+    private final Map<String, Object> settings;
+
+    public TransportEntry(OutboundTransport transport, Map<String, ?> serviceProperties) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        TreeMap<String, Object> visible = new TreeMap<>();
+        serviceProperties.forEach((key, value) -> {
+            if (!ConfigurationChanges.isSecret(key) && value != null) {
+                visible.put(key, value);
+            }
+        });
+        this.settings = java.util.Collections.unmodifiableMap(visible);
+    }
+
+    public String name() {
+        return transport.name();
+    }
+
+    public OutboundTransport transport() {
+        return transport;
+    }
+
+    /** Service properties without secrets, sorted by name. */
+    public Map<String, Object> settings() {
+        return settings;
+    }
+}
