@@ -1,6 +1,7 @@
 package org.anytls4j.management.shell;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.anytls4j.management.model.Inventory;
 import org.anytls4j.management.model.StreamProbe;
@@ -31,6 +32,10 @@ public class TransportTestCommand implements Action {
     @Option(name = "-n", aliases = "--count", description = "How many streams to open, one after the other (1..1000)")
     int count = 3;
 
+    /** Karaf parses options only before the arguments; this takes {@code -n N} written after them as well. */
+    @Argument(index = 2, name = "options", description = "-n N may also follow the destination", multiValued = true)
+    List<String> trailing;
+
     @Option(name = "-t", aliases = "--timeout", description = "Open timeout of each stream, in seconds")
     int timeoutSeconds = 10;
 
@@ -44,9 +49,10 @@ public class TransportTestCommand implements Action {
         if (timeoutSeconds < 1) {
             throw new IllegalArgumentException("--timeout must be at least 1 second, got " + timeoutSeconds);
         }
+        int opens = TrailingCount.parse(trailing, count);
         StreamProbe probe = new StreamProbe((NettyOutboundTransport) entry.transport(),
                 Duration.ofSeconds(timeoutSeconds), System::nanoTime);
-        probe.run(destination, count).lines().forEach(System.out::println);
+        probe.run(destination, opens).lines().forEach(System.out::println);
         return null;
     }
 }
