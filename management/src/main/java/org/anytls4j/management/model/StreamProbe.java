@@ -109,8 +109,9 @@ public final class StreamProbe {
         if (cause instanceof TransportException) {
             TransportException failure = (TransportException) cause;
             String detail = failure.detail() == null || failure.detail().isEmpty() ? "" : ": " + failure.detail();
-            return failure.reason() + " in " + failure.phase() + detail
-                    + failure.remoteMessage().map(remote -> " (remote: " + remote + ")").orElse("");
+            String remote = failure.remoteMessage().filter(text -> !detail.contains(text))
+                    .map(text -> " (remote: " + text + ")").orElse("");
+            return failure.reason() + " in " + failure.phase() + detail + remote;
         }
         return String.valueOf(cause);
     }

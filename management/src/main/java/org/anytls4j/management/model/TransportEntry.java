@@ -8,9 +8,10 @@ import org.anytls4j.transport.api.OutboundTransport;
 import org.anytls4j.transport.api.ops.ConfigurationChanges;
 
 /**
- * A registered transport with the service properties it was registered with; the properties are the effective
- * settings an operator may see, so the secret ones (none should be published, see
- * {@link ConfigurationChanges#isSecret}) are dropped here as a second line of defence.
+ * A registered transport with the service properties it was registered with: the configured settings (a transport
+ * publishes its configuration except private properties; unset ones have their documented defaults). Framework
+ * bookkeeping is left out, and so are secret properties (none should be published, see
+ * {@link ConfigurationChanges#isSecret}), as a second line of defence.
  */
 public final class TransportEntry {
     private final OutboundTransport transport;
@@ -20,11 +21,17 @@ public final class TransportEntry {
         this.transport = Objects.requireNonNull(transport, "transport");
         TreeMap<String, Object> visible = new TreeMap<>();
         serviceProperties.forEach((key, value) -> {
-            if (!ConfigurationChanges.isSecret(key) && value != null) {
+            if (!ConfigurationChanges.isSecret(key) && !bookkeeping(key) && value != null) {
                 visible.put(key, value);
             }
         });
         this.settings = java.util.Collections.unmodifiableMap(visible);
+    }
+
+    /** Properties the framework adds (ids, object classes, file names), not settings of the transport. */
+    private static boolean bookkeeping(String key) {
+        return key.startsWith("service.") || key.startsWith("component.") || key.equals("objectClass")
+                || key.startsWith("felix.fileinstall.") || key.startsWith("osgi.ds.");
     }
 
     public String name() {

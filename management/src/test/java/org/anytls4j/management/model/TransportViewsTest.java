@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TransportViewsTest {
     private final FakeTransport transport = new FakeTransport();
     private final TransportEntry entry = new TransportEntry(transport,
-            Map.of("transport.name", "hk1", "maxSessions", 4, ".password", "s3cret", "proxyPassword", "x"));
+            Map.of("transport.name", "hk1", "maxSessions", 4, ".password", "s3cret", "proxyPassword", "x",
+                    "service.id", 7L));
 
     @Test
     void listShowsOneRowWithTheCounters() {
@@ -27,7 +28,7 @@ class TransportViewsTest {
         assertThat(info).containsEntry("Opens succeeded", "10").containsEntry("Failed: DESTINATION_REFUSED", "2")
                 .containsEntry("Carrier bytes out", "-").containsEntry("Capabilities", "connect-confirmation, multiplexed")
                 .containsEntry("Setting maxSessions", "4").containsEntry("Health since", FakeTransport.T0 + " (1m15s ago)");
-        assertThat(info.toString()).doesNotContain("s3cret").doesNotContain("proxyPassword");
+        assertThat(info.toString()).doesNotContain("s3cret").doesNotContain("proxyPassword").doesNotContain("service.id");
     }
 
     @Test
