@@ -116,7 +116,7 @@ class KarafOperabilityIT {
     @Order(1)
     void trafficFlowsThroughHostTransportAndServer() throws IOException {
         TestPki.write(karaf.etc().resolve("anytls"));
-        writeCfg("org.anytls4j.anytls.server-it.cfg", serverCfg(""));
+        writeCfg("org.anytls4j.anytls.server-it.cfg", serverCfg("$[env:ANYTLS_IT_PASSWORD]", ""));
         writeCfg("org.anytls4j.anytls.client-default.cfg", """
                 transport.name = default
                 server = 127.0.0.1:%d
@@ -233,7 +233,12 @@ class KarafOperabilityIT {
     @Test
     @Order(7)
     void aCfgEditLogsTheChangedPropertiesAndNoSecret() {
-        writeCfg("org.anytls4j.anytls.server-it.cfg", serverCfg(",other:$[env:ANYTLS_IT_OTHER_PASSWORD]"));
+        // The edit also moves the user's password from the environment into a secrets file: Karaf sets the
+        // interpolation plugin's secrets directory to etc/, so $[secret:NAME] reads etc/NAME. The echo below can
+        // only pass if the restarted server got the password from that file.
+        writeCfg("anytls-it-password", password);
+        writeCfg("org.anytls4j.anytls.server-it.cfg", serverCfg("$[secret:anytls-it-password]",
+                ",other:$[env:ANYTLS_IT_OTHER_PASSWORD]"));
         String change = "AnyTLS server it configuration changed: .users: <changed>";
         await("'" + change + "' in " + karaf.log()).atMost(STEP).pollInterval(Duration.ofMillis(200))
                 .until(() -> linesWith(change), lines -> lines == 1);
@@ -253,15 +258,15 @@ class KarafOperabilityIT {
         assertThat(karaf.logText()).doesNotContain(password).doesNotContain(otherPassword);
     }
 
-    private String serverCfg(String moreUsers) {
+    private String serverCfg(String itPassword, String moreUsers) {
         return """
                 name = it
                 listenAddress = 127.0.0.1
                 port = %d
                 certificateFile = ${karaf.etc}/anytls/certificate.pem
                 privateKeyFile = ${karaf.etc}/anytls/private-key.pem
-                .users = it:$[env:ANYTLS_IT_PASSWORD]%s
-                """.formatted(serverPort, moreUsers);
+                .users = it:%s%s
+                """.formatted(serverPort, itPassword, moreUsers);
     }
 
     private void writeCfg(String name, String content) {
