@@ -258,6 +258,23 @@ class KarafOperabilityIT {
         assertThat(karaf.logText()).doesNotContain(password).doesNotContain(otherPassword);
     }
 
+    @Test
+    @Order(9)
+    void healthChecksAppearOnceTheHealthCheckApiIsInstalled() {
+        String before = console.run("service:list org.apache.felix.hc.api.HealthCheck");
+        assertThat(before).doesNotContain("anytls4j");
+
+        // The API is an optional import of the management bundle: a refresh wires it.
+        String install = console.run("bundle:install -s mvn:org.apache.felix/org.apache.felix.healthcheck.api/2.0.4",
+                "bundle:refresh org.anytls4j.management");
+        assertThat(install).doesNotContain(KarafConsole.COMMAND_ERROR);
+        await("health checks of the transport and the server").atMost(STEP).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(console.run("service:list org.apache.felix.hc.api.HealthCheck"))
+                        .contains("hc.name = anytls4j transport default", "hc.name = anytls4j anytls server it",
+                                "hc.tags = [anytls4j]"));
+    }
+
     private String serverCfg(String itPassword, String moreUsers) {
         return """
                 name = it
