@@ -20,6 +20,7 @@ public final class SessionSnapshot {
     private final long bytesIn;
     private final int peerVersion;
     private final Instant expiresAt;
+    private final String paddingSchemeMd5;
 
     private SessionSnapshot(Builder b) {
         id = b.id;
@@ -32,6 +33,7 @@ public final class SessionSnapshot {
         bytesIn = b.bytesIn;
         peerVersion = b.peerVersion;
         expiresAt = b.expiresAt;
+        paddingSchemeMd5 = b.paddingSchemeMd5;
     }
 
     /**
@@ -93,6 +95,14 @@ public final class SessionSnapshot {
         return Optional.ofNullable(expiresAt);
     }
 
+    /**
+     * Lowercase hex md5 of the padding scheme the session pads with (the {@code padding-md5} an AnyTLS client
+     * announces); empty for a transport without padding schemes.
+     */
+    public Optional<String> paddingSchemeMd5() {
+        return Optional.ofNullable(paddingSchemeMd5);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -105,13 +115,14 @@ public final class SessionSnapshot {
         return id.equals(other.id) && upstream.equals(other.upstream) && created.equals(other.created)
                 && Objects.equals(idleSince, other.idleSince) && activeStreams == other.activeStreams
                 && streamsServed == other.streamsServed && bytesOut == other.bytesOut && bytesIn == other.bytesIn
-                && peerVersion == other.peerVersion && Objects.equals(expiresAt, other.expiresAt);
+                && peerVersion == other.peerVersion && Objects.equals(expiresAt, other.expiresAt)
+                && Objects.equals(paddingSchemeMd5, other.paddingSchemeMd5);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, upstream, created, idleSince, activeStreams, streamsServed, bytesOut, bytesIn,
-                peerVersion, expiresAt);
+                peerVersion, expiresAt, paddingSchemeMd5);
     }
 
     @Override
@@ -120,7 +131,8 @@ public final class SessionSnapshot {
                 + " created=" + created + (idleSince != null ? " idleSince=" + idleSince : "")
                 + " activeStreams=" + activeStreams + " served=" + streamsServed
                 + " bytes=" + bytesOut + "/" + bytesIn + " peerVersion=" + peerVersion
-                + (expiresAt != null ? " expiresAt=" + expiresAt : "") + "}";
+                + (expiresAt != null ? " expiresAt=" + expiresAt : "")
+                + (paddingSchemeMd5 != null ? " paddingMd5=" + paddingSchemeMd5 : "") + "}";
     }
 
     /** Collects the fields of a {@link SessionSnapshot}; not thread-safe. */
@@ -135,6 +147,7 @@ public final class SessionSnapshot {
         private long bytesIn;
         private int peerVersion;
         private Instant expiresAt;
+        private String paddingSchemeMd5;
 
         private Builder(String id, InetSocketAddress upstream, Instant created) {
             this.id = Objects.requireNonNull(id, "id");
@@ -183,6 +196,12 @@ public final class SessionSnapshot {
         /** @param time {@code null} if the session does not expire */
         public Builder expiresAt(Instant time) {
             expiresAt = time;
+            return this;
+        }
+
+        /** @param md5Hex lowercase hex md5 of the padding scheme, or {@code null} for none */
+        public Builder paddingSchemeMd5(String md5Hex) {
+            paddingSchemeMd5 = md5Hex;
             return this;
         }
 

@@ -240,7 +240,8 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
                     .streamsServed(session.streamsCarried.get())
                     .bytesOut(session.bytesOut.get())
                     .bytesIn(session.bytesIn.get())
-                    .peerVersion(session.handler().peerVersion());
+                    .peerVersion(session.handler().peerVersion())
+                    .paddingSchemeMd5(paddingScheme().md5Hex());
             if (!info.leased()) {
                 snapshot.idleSince(session.idleSince);
             }

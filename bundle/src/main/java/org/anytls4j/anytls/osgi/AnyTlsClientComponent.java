@@ -13,6 +13,7 @@ import org.anytls4j.anytls.config.ClientSettings;
 import org.anytls4j.anytls.config.InvalidConfigurationException;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.io.SharedIoRuntime;
+import org.anytls4j.anytls.management.ConfigurationLog;
 import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Network;
 import org.anytls4j.transport.api.OpenRequest;
@@ -106,6 +107,7 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
     }
 
     private void apply(Map<String, Object> properties) {
+        ConfigurationLog.record("AnyTLS transport " + properties.get("transport.name"), properties);
         Object pid = properties.get("service.pid");
         ClientSettings settings;
         try {

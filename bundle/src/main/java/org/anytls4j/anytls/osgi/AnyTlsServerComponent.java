@@ -5,7 +5,12 @@ import org.anytls4j.anytls.config.ServerProperties;
 import org.anytls4j.anytls.config.ServerSettings;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.io.SharedIoRuntime;
+import org.anytls4j.anytls.management.ConfigurationLog;
+import org.anytls4j.anytls.management.ServerViewPublisher;
 import org.anytls4j.anytls.server.AnyTlsServerRuntime;
+import org.anytls4j.transport.api.server.ServerView;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -26,7 +31,8 @@ import java.util.Map;
  * brings the server up; what SCR never retries is an activation that failed with the configuration unchanged,
  * which is why nothing transient may fail activation here.
  *
- * <p>The component registers no service: it only listens.
+ * <p>The component registers no service through DS; it publishes a read-only {@link ServerView} of the running
+ * server for operators' tools.
  */
 // Requires SCR explicitly (toolchain pitfalls 1-3) instead of relying on what bnd derives from the XML.
 @RequireServiceComponentRuntime
@@ -39,9 +45,11 @@ public final class AnyTlsServerComponent {
 
     private IoRuntime io;
     private AnyTlsServerRuntime runtime;
+    private ServiceRegistration<ServerView> view;
 
     @Activate
-    void activate(Map<String, Object> properties) {
+    void activate(BundleContext context, Map<String, Object> properties) {
+        ConfigurationLog.record("AnyTLS server " + properties.get("name"), properties);
         ServerSettings settings;
         try {
             settings = ServerSettings.from(properties);
@@ -55,6 +63,7 @@ public final class AnyTlsServerComponent {
         try {
             runtime = AnyTlsServerRuntime.start(settings, acquired);
             io = acquired;
+            view = ServerViewPublisher.publish(context, runtime);
         } catch (RuntimeException e) {
             SharedIoRuntime.release(acquired);
             LOG.log(System.Logger.Level.ERROR, "AnyTLS server {0} not started: {1}", settings.name(),
@@ -65,6 +74,8 @@ public final class AnyTlsServerComponent {
 
     @Deactivate
     void deactivate() {
+        ServerViewPublisher.withdraw(view);
+        view = null;
         try {
             if (runtime != null) {
                 runtime.close(DEACTIVATION_TIMEOUT);

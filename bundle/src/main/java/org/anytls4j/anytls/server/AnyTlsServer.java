@@ -20,10 +20,13 @@ import org.anytls4j.anytls.session.ServerEvents;
 import org.anytls4j.anytls.session.ServerSessionHandler;
 import org.anytls4j.anytls.session.ServerSessionOptions;
 import org.anytls4j.anytls.session.ServerUsers;
+import org.anytls4j.transport.api.server.UserActivity;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +41,9 @@ public final class AnyTlsServer implements AutoCloseable {
 
     private final Builder config;
     private final ServerStats stats = new ServerStats();
+    private final UserTally users = new UserTally();
+    private final Instant since = Instant.now();
+    private final ServerEventLog eventLog;
     private final ChannelGroup connections = new DefaultChannelGroup("anytls-server", GlobalEventExecutor.INSTANCE);
     private final AtomicLong sessionIds = new AtomicLong();
     /** The latest bind attempt; its channel is the listener once it succeeded. */
@@ -46,6 +52,7 @@ public final class AnyTlsServer implements AutoCloseable {
 
     private AnyTlsServer(Builder builder) {
         this.config = builder;
+        this.eventLog = new ServerEventLog(builder.name);
     }
 
     public static Builder builder(String name, IoRuntime io, Supplier<SslContext> tls, ServerUsers users) {
@@ -103,7 +110,10 @@ public final class AnyTlsServer implements AutoCloseable {
                 .build();
         stats.sessionsTotal.increment();
         stats.sessionsActive.increment();
-        return new ServerSessionHandler(config.name + "-" + sessionIds.incrementAndGet(), user, options, events);
+        users.sessionOpened(user);
+        String sessionId = config.name + "-" + sessionIds.incrementAndGet();
+        eventLog.sessionOpened(sessionId, user);
+        return new ServerSessionHandler(sessionId, user, options, events);
     }
 
     private ServerStreamHandler newStreamHandler() {
@@ -125,17 +135,20 @@ public final class AnyTlsServer implements AutoCloseable {
         @Override
         public void authenticationFailed(SocketAddress client, String why) {
             stats.authenticationFailures.increment();
-            LOG.log(System.Logger.Level.DEBUG, "{0}: authentication failed from {1}: {2}", config.name, client, why);
+            eventLog.authenticationFailed(client, why);
         }
 
         @Override
         public void fellBack(SocketAddress client) {
             stats.fallbacks.increment();
+            eventLog.fellBack(client);
         }
 
         @Override
         public void sessionClosed(ServerSessionHandler session) {
             stats.sessionsActive.decrement();
+            users.sessionClosed(session.user());
+            eventLog.sessionClosed(session.sessionId(), session.user(), session.closeCause());
         }
 
         @Override
@@ -149,6 +162,7 @@ public final class AnyTlsServer implements AutoCloseable {
             stats.streamsActive.decrement();
             stats.bytesFromClients.add(stream.bytesRead());
             stats.bytesToClients.add(stream.bytesWritten());
+            users.streamClosed(session.user(), stream.bytesRead(), stream.bytesWritten());
         }
     };
 
@@ -167,6 +181,16 @@ public final class AnyTlsServer implements AutoCloseable {
 
     public ServerStats.Snapshot stats() {
         return stats.snapshot();
+    }
+
+    /** Sessions and bytes per user name that has had a session; never a credential. */
+    public List<UserActivity> users() {
+        return users.snapshot();
+    }
+
+    /** When this server was made: its counters start there. */
+    public Instant since() {
+        return since;
     }
 
     /** Closes the listener first, then every connection; waits at most {@code timeout}. Not on an event loop. */

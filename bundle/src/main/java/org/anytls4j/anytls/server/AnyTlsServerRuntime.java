@@ -10,10 +10,13 @@ import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.tls.CertificateLoadException;
 import org.anytls4j.anytls.tls.ServerCertificateSource;
+import org.anytls4j.transport.api.server.UserActivity;
 
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -178,6 +181,22 @@ public final class AnyTlsServerRuntime implements AutoCloseable {
 
     public ServerStats.Snapshot stats() {
         return server.stats();
+    }
+
+    /** Sessions and bytes per user name; never a credential. */
+    public List<UserActivity> users() {
+        return server.users();
+    }
+
+    /** When the server was made: its counters start there. */
+    public Instant since() {
+        return server.since();
+    }
+
+    /** The configured listen address as {@code host:port}, whether or not the server listens yet. */
+    public String configuredAddress() {
+        String host = settings.listenAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.port();
     }
 
     /** The certificate new connections get. */

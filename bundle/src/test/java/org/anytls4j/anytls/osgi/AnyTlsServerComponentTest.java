@@ -38,7 +38,7 @@ class AnyTlsServerComponentTest {
 
     @Test
     void activationListensOnLoopbackByDefaultAndDeactivationStopsListening() throws Exception {
-        component.activate(properties());
+        component.activate(null, properties());
         InetSocketAddress bound = component.runtime().bound().get(20, TimeUnit.SECONDS);
         assertThat(bound.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
         new Socket(bound.getAddress(), bound.getPort()).close();
@@ -55,7 +55,7 @@ class AnyTlsServerComponentTest {
 
     @Test
     void anInvalidPropertyFailsActivationNamingIt() {
-        assertThatThrownBy(() -> component.activate(properties("idleSessionTimeout", "soon")))
+        assertThatThrownBy(() -> component.activate(null, properties("idleSessionTimeout", "soon")))
                 .isInstanceOfSatisfying(InvalidConfigurationException.class,
                         e -> assertThat(e.property()).isEqualTo("idleSessionTimeout"));
         assertThat(component.runtime()).isNull();
@@ -63,7 +63,7 @@ class AnyTlsServerComponentTest {
 
     @Test
     void anInvalidPaddingSchemeFailsActivationNamingIt() {
-        assertThatThrownBy(() -> component.activate(properties("paddingScheme", "stop=x")))
+        assertThatThrownBy(() -> component.activate(null, properties("paddingScheme", "stop=x")))
                 .isInstanceOfSatisfying(InvalidConfigurationException.class,
                         e -> assertThat(e.property()).isEqualTo("paddingScheme"));
         assertThat(component.runtime()).isNull();
@@ -71,7 +71,7 @@ class AnyTlsServerComponentTest {
 
     @Test
     void aPasswordNeverAppearsInTheActivationError() {
-        assertThatThrownBy(() -> component.activate(properties(".users",
+        assertThatThrownBy(() -> component.activate(null, properties(".users",
                 new String[] {"alice:same-secret", "bob:same-secret"})))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageNotContaining("same-secret");
@@ -79,11 +79,11 @@ class AnyTlsServerComponentTest {
 
     @Test
     void theComponentCanBeActivatedAgainAfterDeactivation() throws Exception {
-        component.activate(properties());
+        component.activate(null, properties());
         component.runtime().bound().get(20, TimeUnit.SECONDS);
         component.deactivate();
 
-        component.activate(properties());
+        component.activate(null, properties());
 
         assertThat(component.runtime().bound().get(20, TimeUnit.SECONDS).getPort()).isPositive();
     }

@@ -2,6 +2,7 @@ package org.anytls4j.host.osgi;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.anytls4j.host.proxy.ProxyServer;
@@ -44,8 +45,17 @@ public final class HostComponent {
     private volatile ChannelFuture listening;
 
     /** @throws IllegalArgumentException naming the property, if the configuration is invalid */
-    @Activate
     public HostComponent(HostConfiguration config) {
+        this(config, Map.of());
+    }
+
+    /**
+     * @param properties the raw configuration, only to log which properties changed since the last activation
+     * @throws IllegalArgumentException naming the property, if the configuration is invalid
+     */
+    @Activate
+    public HostComponent(HostConfiguration config, Map<String, Object> properties) {
+        ConfigurationLog.record("proxy '" + config.name() + "'", properties);
         HostSettings settings = HostSettings.from(config);
         this.server = ProxyServer.builder(settings.name(), outbound::get)
                 .bind(settings.listen())

@@ -17,6 +17,7 @@ final class ProxyOptions {
     private final Duration handshakeTimeout;
     private final Duration halfCloseLinger;
     private final AtomicLong connections = new AtomicLong();
+    private final OpenFailureLog openFailures;
 
     ProxyOptions(String name, ProxyUsers users, Supplier<NettyOutboundTransport> outbound, Duration openTimeout,
             Duration handshakeTimeout, Duration halfCloseLinger) {
@@ -26,6 +27,7 @@ final class ProxyOptions {
         this.openTimeout = openTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.halfCloseLinger = halfCloseLinger;
+        this.openFailures = new OpenFailureLog(name);
     }
 
     String name() {
@@ -39,6 +41,11 @@ final class ProxyOptions {
     /** The transport to open through now; empty while none is available (the selection is live). */
     Optional<NettyOutboundTransport> outbound() {
         return Optional.ofNullable(outbound.get());
+    }
+
+    /** Where failed opens are reported, rate-limited per transport. */
+    OpenFailureLog openFailures() {
+        return openFailures;
     }
 
     Duration openTimeout() {

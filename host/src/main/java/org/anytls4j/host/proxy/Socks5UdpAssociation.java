@@ -92,13 +92,14 @@ final class Socks5UdpAssociation extends ChannelInboundHandlerAdapter {
                 opening.getNow().close();
             }
         });
-        opening.addListener(done -> control.eventLoop().execute(this::flowOpened));
+        String transportName = outbound.name();
+        opening.addListener(done -> control.eventLoop().execute(() -> flowOpened(transportName)));
     }
 
-    private void flowOpened() {
+    private void flowOpened(String transportName) {
         if (!opening.isSuccess()) {
             Throwable cause = opening.cause();
-            LOG.log(System.Logger.Level.DEBUG, () -> "UDP flow for " + request + " failed: " + cause);
+            options.openFailures().failed(transportName, request, cause);
             Socks5Replies.INSTANCE.failure(control, cause instanceof TransportException
                     ? ((TransportException) cause).reason() : Reason.INTERNAL);
             return;

@@ -12,7 +12,6 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Queue;
 import org.anytls4j.transport.api.OpenRequest;
-import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.TransportException.Reason;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 
@@ -52,22 +51,23 @@ final class TcpTunnel extends ChannelInboundHandlerAdapter {
             replies.failure(inbound, Reason.SHUTDOWN);
             return;
         }
+        String transportName = outbound.get().name();
         opening = outbound.get().open(request, new OutboundInitializer(inbound), inbound.eventLoop());
         inbound.closeFuture().addListener(closed -> opening.cancel(false));
         opening.addListener(done -> {
             if (ctx.executor().inEventLoop()) {
-                opened(ctx);
+                opened(ctx, transportName);
             } else {
-                ctx.executor().execute(() -> opened(ctx));
+                ctx.executor().execute(() -> opened(ctx, transportName));
             }
         });
     }
 
-    private void opened(ChannelHandlerContext ctx) {
+    private void opened(ChannelHandlerContext ctx, String transportName) {
         Channel inbound = ctx.channel();
         if (!opening.isSuccess()) {
-            Reason reason = reasonOf(opening.cause());
-            LOG.log(System.Logger.Level.DEBUG, () -> "open of " + request + " failed: " + opening.cause());
+            Reason reason = OpenFailureLog.reasonOf(opening.cause());
+            options.openFailures().failed(transportName, request, opening.cause());
             replies.failure(inbound, reason);
             return;
         }
@@ -89,14 +89,6 @@ final class TcpTunnel extends ChannelInboundHandlerAdapter {
             inbound.config().setAutoRead(true);
             outbound.config().setAutoRead(true);
         });
-    }
-
-    private static Reason reasonOf(Throwable cause) {
-        if (cause instanceof TransportException) {
-            return ((TransportException) cause).reason();
-        }
-        // The contract allows only TransportExceptions; anything else is a transport bug.
-        return cause instanceof java.util.concurrent.CancellationException ? Reason.CANCELLED : Reason.INTERNAL;
     }
 
     @Override

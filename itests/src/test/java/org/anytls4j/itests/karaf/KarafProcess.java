@@ -36,6 +36,14 @@ final class KarafProcess {
      * output goes to {@code stdout}; Karaf's own log is {@link KarafHome#log}.
      */
     static KarafProcess start(KarafHome home, Path stdout) {
+        return start(home, stdout, Map.of());
+    }
+
+    /**
+     * Like {@link #start(KarafHome, Path)}, with {@code extraEnvironment} added to Karaf's environment: how a test
+     * hands secrets to Configuration Admin's {@code $[env:NAME]} interpolation instead of writing them into etc/.
+     */
+    static KarafProcess start(KarafHome home, Path stdout, Map<String, String> extraEnvironment) {
         ProcessBuilder builder = new ProcessBuilder(home.path().resolve("bin/karaf").toString(), "daemon")
                 .directory(home.path().toFile())
                 .redirectErrorStream(true)
@@ -45,6 +53,7 @@ final class KarafProcess {
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         List.of("JAVA_OPTS", "EXTRA_JAVA_OPTS", "KARAF_OPTS", "JAVA_TOOL_OPTIONS", "KARAF_DEBUG", "KARAF_HOME",
                 "KARAF_BASE", "KARAF_DATA", "KARAF_ETC").forEach(environment::remove);
+        environment.putAll(extraEnvironment);
         try {
             Files.createDirectories(stdout.getParent());
             Process process = builder.start();

@@ -1,0 +1,54 @@
+package org.anytls4j.anytls.server;
+
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.anytls4j.transport.api.TransportException;
+import org.anytls4j.transport.api.ops.RateLimitedLog;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a server tells its operator: refused authentications and fallbacks at WARNING with the client's address,
+ * rate-limited per server (a scan or a misconfigured client leaves a few lines and a "suppressed N similar" summary),
+ * and sessions opening and closing with their cause at DEBUG. Never a password nor its hash: the reasons come from
+ * the authentication handler, which names what was wrong, not what was sent.
+ */
+final class ServerEventLog {
+    private static final System.Logger LOG = System.getLogger(ServerEventLog.class.getName());
+    static final int BURST = 5;
+    static final Duration WINDOW = Duration.ofSeconds(60);
+
+    private final String server;
+    private final RateLimitedLog refusals;
+
+    ServerEventLog(String server) {
+        this(server, new RateLimitedLog(LOG, System.Logger.Level.WARNING, BURST, WINDOW, System::nanoTime,
+                (task, delay) -> GlobalEventExecutor.INSTANCE.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS)));
+    }
+
+    ServerEventLog(String server, RateLimitedLog refusals) {
+        this.server = server;
+        this.refusals = refusals;
+    }
+
+    void authenticationFailed(SocketAddress client, String why) {
+        refusals.log("AnyTLS server " + server, () -> "AnyTLS server " + server + ": authentication failed from "
+                + client + ": " + why);
+    }
+
+    void fellBack(SocketAddress client) {
+        refusals.log("AnyTLS server " + server, () -> "AnyTLS server " + server + ": connection from " + client
+                + " handed to the fallback");
+    }
+
+    void sessionOpened(String sessionId, String user) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "AnyTLS server " + server + ": session " + sessionId
+                + " opened for user " + user);
+    }
+
+    void sessionClosed(String sessionId, String user, TransportException cause) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "AnyTLS server " + server + ": session " + sessionId + " of user "
+                + user + " closed" + (cause == null ? "" : ": " + cause.reason() + " " + cause.getMessage()));
+    }
+}

@@ -1,0 +1,30 @@
+package org.anytls4j.management.shell;
+
+import java.time.Instant;
+
+import org.anytls4j.management.model.Inventory;
+import org.anytls4j.management.model.TransportViews;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+@Command(scope = "transport", name = "info",
+        description = "Shows every counter, the health, the capabilities and the effective settings of a transport")
+@Service
+public class TransportInfoCommand implements Action {
+    @Reference
+    Inventory inventory;
+
+    @Argument(index = 0, name = "name", description = "The transport.name of the transport", required = true)
+    @Completion(TransportNameCompleter.class)
+    String name;
+
+    @Override
+    public Object execute() {
+        Output.details(TransportViews.info(TransportLookup.transport(inventory, name), Instant.now()), System.out);
+        return null;
+    }
+}
