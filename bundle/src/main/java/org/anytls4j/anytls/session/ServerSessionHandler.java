@@ -86,6 +86,11 @@ public final class ServerSessionHandler extends ChannelInboundHandlerAdapter {
         return streams.isOpen();
     }
 
+    /** Why the session closed, or null while it is open. */
+    public TransportException closeCause() {
+        return streams.closeCause();
+    }
+
     public int activeStreamCount() {
         return streams.streamCount();
     }
