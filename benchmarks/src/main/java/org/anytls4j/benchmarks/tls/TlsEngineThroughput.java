@@ -109,7 +109,7 @@ public final class TlsEngineThroughput {
                     @Override
                     protected void initChannel(Channel ch) {
                         SslHandler tls = serverContext.newHandler(ch.alloc());
-                        ch.pipeline().addLast(tls, upload ? new Counter(bytes, done) : new Sender(bytes, tls));
+                        ch.pipeline().addLast(tls, upload ? new Counter(bytes, done) : new Sender(bytes, tls, done));
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
@@ -131,9 +131,15 @@ public final class TlsEngineThroughput {
             handshake(tls[0]).sync();
             long start = System.nanoTime();
             if (upload) {
-                new Sender(bytes, null).pump(client);
+                new Sender(bytes, null, done).pump(client);
             }
-            done.get(5, TimeUnit.MINUTES);
+            try {
+                done.get(1, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(engine + (upload ? " upload" : " download") + " stalled; client "
+                        + client + " active=" + client.isActive() + " writable=" + client.isWritable()
+                        + " pipeline=" + client.pipeline().names(), e);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             return bytes / 1024.0 / 1024.0 / seconds;
         } finally {
@@ -166,15 +172,17 @@ public final class TlsEngineThroughput {
     /** Writes {@code total} bytes in 16 KiB writes, as fast as the channel stays writable. */
     private static final class Sender extends ChannelInboundHandlerAdapter {
         private static final ByteBuf CHUNK_DATA = Unpooled.unreleasableBuffer(
-                Unpooled.directBuffer(CHUNK).writeZero(CHUNK).asReadOnly());
+                Unpooled.directBuffer(CHUNK).writeZero(CHUNK));
         private final long total;
         private final SslHandler serverTls;
+        private final Promise<Long> done;
         private long sent;
         private Channel channel;
 
-        Sender(long total, SslHandler serverTls) {
+        Sender(long total, SslHandler serverTls, Promise<Long> done) {
             this.total = total;
             this.serverTls = serverTls;
+            this.done = done;
         }
 
         @Override
@@ -190,7 +198,7 @@ public final class TlsEngineThroughput {
 
         void pump(Channel channel) {
             this.channel = channel;
-            channel.eventLoop().execute(this::writeWhileWritable);
+            // Listen before the first write: a writability change in between would otherwise be missed.
             channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelWritabilityChanged(ChannelHandlerContext ctx) {
@@ -198,12 +206,17 @@ public final class TlsEngineThroughput {
                     ctx.fireChannelWritabilityChanged();
                 }
             });
+            channel.eventLoop().execute(this::writeWhileWritable);
         }
 
         private void writeWhileWritable() {
             while (sent < total && channel.isWritable()) {
                 int length = (int) Math.min(CHUNK, total - sent);
-                channel.write(CHUNK_DATA.retainedSlice(0, length));
+                channel.write(CHUNK_DATA.retainedSlice(0, length)).addListener(written -> {
+                    if (!written.isSuccess()) {
+                        done.tryFailure(written.cause());
+                    }
+                });
                 sent += length;
             }
             channel.flush();

@@ -134,6 +134,35 @@ class ChromeHelloTest {
         assertThat(secondPositions).hasSizeGreaterThan(1);
     }
 
+    /** fingerprint = none keeps today's engines: the BoringSSL hello measured before this engine existed. */
+    @Test
+    void noneKeepsTheBoringSslHello() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.handler.ssl.OpenSsl.isAvailable(), "needs tcnative");
+        ClientTlsOptions options = ClientTlsOptions.builder().fingerprint("none").insecure(true)
+                .provider(org.anytls4j.anytls.tls.TlsProvider.OPENSSL).build();
+        io.netty.handler.ssl.SslContext context = org.anytls4j.anytls.tls.ClientSslContexts.create(options);
+        try (HelloCapture capture = new HelloCapture()) {
+            io.netty.channel.Channel channel = new io.netty.bootstrap.Bootstrap().group(group)
+                    .channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+                    .handler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.Channel ch) {
+                            ch.pipeline().addLast(org.anytls4j.anytls.tls.ClientSslContexts.newHandler(context,
+                                    options, ch.alloc(), "127.0.0.1", capture.port()));
+                        }
+                    })
+                    .connect("127.0.0.1", capture.port()).sync().channel();
+            try {
+                ParsedClientHello hello = capture.next(FingerprintClient.WAIT_SECONDS);
+
+                assertThat(Ja4.of(hello)).isEqualTo("t13i120900_0ed44715e6cd_78e6aca7449b");
+                assertThat(hello.cipherSuites).noneMatch(ParsedClientHello::isGrease);
+            } finally {
+                channel.close().syncUninterruptibly();
+            }
+        }
+    }
+
     @Test
     void withoutServerNameNoSniAndConfiguredAlpnWins() throws Exception {
         ClientTlsOptions options = ClientTlsOptions.builder().insecure(true).alpn(List.of("http/1.1")).build();
