@@ -136,7 +136,7 @@ public final class ClientSslContexts {
         return host;
     }
 
-    private static X509ExtendedTrustManager chainVerifier(ClientTlsOptions options) throws SSLException {
+    static X509ExtendedTrustManager chainVerifier(ClientTlsOptions options) throws SSLException {
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(options.trustedCertificatesPem().isPresent()

@@ -1,6 +1,8 @@
 package org.anytls4j.anytls.tls;
 
 import io.netty.util.NetUtil;
+import org.anytls4j.anytls.tls.fingerprint.HelloProfile;
+import org.anytls4j.anytls.tls.fingerprint.HelloProfiles;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,6 +48,7 @@ public final class ClientTlsOptions {
     private final Set<String> pinnedPublicKeySha256;
     private final List<String> alpn;
     private final TlsProvider provider;
+    private final HelloProfile fingerprint;
     private final Duration connectTimeout;
     private final Duration handshakeTimeout;
 
@@ -56,6 +59,7 @@ public final class ClientTlsOptions {
         this.pinnedPublicKeySha256 = Set.copyOf(builder.pinnedPublicKeySha256);
         this.alpn = List.copyOf(builder.alpn);
         this.provider = builder.provider;
+        this.fingerprint = builder.fingerprint;
         this.connectTimeout = builder.connectTimeout;
         this.handshakeTimeout = builder.handshakeTimeout;
     }
@@ -77,6 +81,7 @@ public final class ClientTlsOptions {
         builder.pinnedPublicKeySha256.addAll(pinnedPublicKeySha256);
         builder.alpn.addAll(alpn);
         builder.provider = provider;
+        builder.fingerprint = fingerprint;
         builder.connectTimeout = connectTimeout;
         builder.handshakeTimeout = handshakeTimeout;
         return builder;
@@ -115,6 +120,14 @@ public final class ClientTlsOptions {
         return provider;
     }
 
+    /**
+     * The browser ClientHello to send ({@code fingerprint = chrome}), which means the fingerprint engine
+     * ({@code tls.fingerprint.FingerprintTls}) instead of {@link #provider()}; empty for {@code none}, the default.
+     */
+    public Optional<HelloProfile> fingerprint() {
+        return Optional.ofNullable(fingerprint);
+    }
+
     /** TCP connect timeout of the carrier; applied by whoever opens the socket, not by {@link ClientSslContexts}. */
     public Duration connectTimeout() {
         return connectTimeout;
@@ -143,6 +156,7 @@ public final class ClientTlsOptions {
                 && pinnedPublicKeySha256.equals(that.pinnedPublicKeySha256)
                 && alpn.equals(that.alpn)
                 && provider == that.provider
+                && Objects.equals(fingerprint, that.fingerprint)
                 && connectTimeout.equals(that.connectTimeout)
                 && handshakeTimeout.equals(that.handshakeTimeout);
     }
@@ -150,7 +164,7 @@ public final class ClientTlsOptions {
     @Override
     public int hashCode() {
         return Objects.hash(serverName, insecure, trustedCertificatesPem, pinnedPublicKeySha256, alpn, provider,
-                connectTimeout, handshakeTimeout);
+                fingerprint, connectTimeout, handshakeTimeout);
     }
 
     @Override
@@ -161,6 +175,7 @@ public final class ClientTlsOptions {
                 + (pinnedPublicKeySha256.isEmpty() ? "" : ", pins=" + pinnedPublicKeySha256.size())
                 + (alpn.isEmpty() ? "" : ", alpn=" + alpn)
                 + ", provider=" + provider
+                + (fingerprint == null ? "" : ", fingerprint=" + fingerprint.name())
                 + ", connectTimeout=" + connectTimeout.toMillis() + "ms"
                 + ", handshakeTimeout=" + handshakeTimeout.toMillis() + "ms]";
     }
@@ -173,6 +188,7 @@ public final class ClientTlsOptions {
         private final Set<String> pinnedPublicKeySha256 = new LinkedHashSet<>();
         private final List<String> alpn = new ArrayList<>();
         private TlsProvider provider = TlsProvider.AUTO;
+        private HelloProfile fingerprint;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
 
@@ -245,6 +261,15 @@ public final class ClientTlsOptions {
 
         public Builder provider(TlsProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * {@code none} (the default: the engine of {@link #provider}) or a browser profile name such as
+         * {@code chrome}, ignoring case; see {@link HelloProfiles#names()}.
+         */
+        public Builder fingerprint(String name) {
+            this.fingerprint = HelloProfiles.forName(name).orElse(null);
             return this;
         }
 

@@ -93,6 +93,14 @@ final class ServerTrustManager extends X509ExtendedTrustManager {
         } catch (CertificateEncodingException e) {
             throw new CertificateException("cannot read the server certificate to check its SPKI pin", e);
         }
+        checkPins(der, pins);
+    }
+
+    /** The pin check on the leaf's DER, shared with engines that do not hand over X509Certificates. */
+    static void checkPins(byte[] der, Set<String> pins) throws CertificateException {
+        if (pins.isEmpty()) {
+            return;
+        }
         boolean matched;
         try {
             matched = SpkiPins.matches(der, pins);
