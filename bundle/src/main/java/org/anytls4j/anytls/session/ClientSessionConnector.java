@@ -4,11 +4,14 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -28,10 +31,14 @@ import java.util.Objects;
  * held back until the first stream so that both leave as packet 1.
  */
 public final class ClientSessionConnector {
-    /** Makes the TLS handler for one carrier: SNI, verification and handshake timeout belong to the TLS layer. */
+    /**
+     * Makes the TLS handler for one carrier: SNI, verification and handshake timeout belong to the TLS layer. Any
+     * engine works that fires an {@link SslHandshakeCompletionEvent} (Netty's {@code SslHandler}, or the browser-hello
+     * engine of {@code tls.fingerprint}).
+     */
     @FunctionalInterface
     public interface SslHandlerFactory {
-        SslHandler newHandler(ByteBufAllocator allocator, String peerHost, int peerPort);
+        ChannelHandler newHandler(ByteBufAllocator allocator, String peerHost, int peerPort);
     }
 
     private final Bootstrap bootstrap;
@@ -88,8 +95,7 @@ public final class ClientSessionConnector {
                 return;
             }
             Channel channel = connected.channel();
-            SslHandler ssl = channel.pipeline().get(SslHandler.class);
-            ssl.handshakeFuture().addListener(handshake -> {
+            handshakeDone(channel).addListener(handshake -> {
                 if (!handshake.isSuccess()) {
                     channel.close();
                     promise.tryFailure(handshakeFailure(handshake.cause()));
@@ -112,6 +118,37 @@ public final class ClientSessionConnector {
             });
         });
         return promise;
+    }
+
+    /**
+     * Completes when the TLS engine reports its handshake. Added in the connect listener, before the channel's first
+     * read can deliver the server's answer, so the event cannot be missed.
+     */
+    private static Future<Void> handshakeDone(Channel channel) {
+        Promise<Void> done = channel.eventLoop().newPromise();
+        channel.pipeline().addAfter("tls", "handshake", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                if (event instanceof SslHandshakeCompletionEvent) {
+                    SslHandshakeCompletionEvent completion = (SslHandshakeCompletionEvent) event;
+                    ctx.pipeline().remove(this);
+                    if (completion.isSuccess()) {
+                        done.trySuccess(null);
+                    } else {
+                        done.tryFailure(completion.cause());
+                    }
+                    return;
+                }
+                ctx.fireUserEventTriggered(event);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                done.tryFailure(new javax.net.ssl.SSLException("the connection closed during the TLS handshake"));
+                ctx.fireChannelInactive();
+            }
+        });
+        return done;
     }
 
     private TransportException connectFailure(Throwable cause) {

@@ -10,7 +10,7 @@ import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.server.AnyTlsServer;
-import org.anytls4j.anytls.session.AnyTlsStreamChannel;
+import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.session.ClientSessionHandler;
 import org.anytls4j.anytls.session.ClientSessionListener;
 import org.anytls4j.anytls.session.ClientSessionOptions;
@@ -18,7 +18,8 @@ import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.testing.CollectingHandler;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.wire.AuthBlock;
-import org.anytls4j.anytls.wire.FrameDecoder;
+import org.anytls4j.anytls.session.CarrierPipeline;
+import org.anytls4j.anytls.session.ClientSessionConnector;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
@@ -39,8 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * padded stream open and data both ways; and on the wire, every write the session hands the engine (each padded
  * packet among them) leaves as records of that write alone.
  *
- * <p>The dial below is what ClientSessionConnector does, with the fingerprint handler in place of SslHandler (the
- * connector's factory returns an SslHandler today).
+ * <p>The dial below is what ClientSessionConnector does, with recorders around the engine;
+ * {@link #theConnectorDialsOverTheFingerprintEngine} dials through the connector itself.
  */
 class SessionOverFingerprintTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -58,7 +59,7 @@ class SessionOverFingerprintTest {
         server = AnyTlsServer.builder("fp-e2e-server", io, () -> serverTls, ServerUsers.single("alice", "secret"))
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .build();
-        server.start().syncUninterruptibly();
+        org.anytls4j.testkit.BoundedWait.sync(server.start());
     }
 
     @AfterAll
@@ -89,14 +90,16 @@ class SessionOverFingerprintTest {
         RecordRecorders.PlainWrites plain = new RecordRecorders.PlainWrites();
         int port = server.localAddress().getPort();
         FingerprintTlsHandler tls = engine.newHandler("localhost", port);
-        Channel channel = new Bootstrap().group(io.group().next()).channel(io.socketChannel())
+        io.netty.channel.ChannelFuture connected = new Bootstrap().group(io.group().next()).channel(io.socketChannel())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("wire", wire).addLast("tls", tls).addLast("plain", plain);
                     }
                 })
-                .connect("127.0.0.1", port).sync().channel();
+                .connect("127.0.0.1", port);
+        org.anytls4j.testkit.BoundedWait.sync(connected);
+        Channel channel = connected.channel();
         Promise<ClientSessionHandler> ready = channel.eventLoop().newPromise();
         tls.handshakeFuture().addListener(handshake -> {
             if (!handshake.isSuccess()) {
@@ -107,8 +110,7 @@ class SessionOverFingerprintTest {
             PaddingScheme scheme = options.paddingScheme().get();
             channel.writeAndFlush(AuthBlock.encode(channel.alloc(), AuthBlock.passwordHash("secret"),
                     scheme.authPaddingLength(options.random())));
-            channel.pipeline().addLast("frames", new FrameDecoder());
-            channel.pipeline().addLast("session", session);
+            CarrierPipeline.client(channel.pipeline(), null, session);
             ready.trySuccess(session);
         });
         assertThat(ready.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
@@ -128,14 +130,35 @@ class SessionOverFingerprintTest {
         return java.nio.file.Files.writeString(file, pem);
     }
 
+    @org.junit.jupiter.api.Test
+    void theConnectorDialsOverTheFingerprintEngine() throws Exception {
+        ClientTlsOptions tlsOptions = ClientTlsOptions.builder().serverName("localhost")
+                .trustedCertificatesPem(trustedPem()).build();
+        FingerprintTls engine = FingerprintTls.create(tlsOptions, HelloProfiles.CHROME);
+        ClientSessionConnector connector = new ClientSessionConnector(
+                new io.netty.bootstrap.Bootstrap().channel(io.socketChannel()).resolver(io.resolver()),
+                InetSocketAddress.createUnresolved("localhost", server.localAddress().getPort()), TIMEOUT,
+                (alloc, host, port) -> engine.newHandler(host, port),
+                AuthBlock.passwordHash("secret"),
+                ClientSessionOptions.builder("fp-connector").build());
+        Future<ClientSessionHandler> connecting = connector.connect(io.group().next(), "fp-connector-1",
+                ClientSessionListener.NONE);
+        assertThat(connecting.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(connecting.isSuccess()).as("dialled: %s", connecting.cause()).isTrue();
+        ClientSessionHandler session = connecting.getNow();
+        echoOnce(session, new byte[] {1, 2, 3, 4, 5}, false);
+        echoOnce(session, new byte[70_000], true);
+        session.channel().close().awaitUninterruptibly(TIMEOUT.toMillis());
+    }
+
     private static void echoOnce(ClientSessionHandler session, byte[] payload, boolean reused) throws Exception {
         CollectingHandler collector = new CollectingHandler(payload.length);
-        Future<AnyTlsStreamChannel> open = session.openStream(echo.address(), collector, null, reused, TIMEOUT);
+        Future<AnyTlsStream> open = session.openStream(echo.address(), collector, null, reused, TIMEOUT);
         assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         if (!open.isSuccess()) {
             throw new AssertionError("open failed", open.cause());
         }
-        AnyTlsStreamChannel stream = open.getNow();
+        AnyTlsStream stream = open.getNow();
         stream.writeAndFlush(Unpooled.wrappedBuffer(payload));
         assertThat(collector.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(payload);
         stream.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -157,7 +180,7 @@ class SessionOverFingerprintTest {
             assertThat(dialed.session().peerVersion()).isEqualTo(2);
             assertOneRecordPerWrite(dialed);
         } finally {
-            dialed.session().channel().close().syncUninterruptibly();
+            org.anytls4j.testkit.BoundedWait.sync(dialed.session().channel().close());
         }
     }
 
