@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.anytls4j.group.ProbeResult;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
@@ -37,9 +38,14 @@ final class Prober {
             group.probed(member, result, latencyNanos);
             finished.run();
         };
-        GroupScheduler.Cancellable timer = group.scheduler().schedule(
-                () -> outcome.report(-1, "no answer within " + settings.probeTimeout().toMillis() + " ms"),
-                settings.probeTimeout().toNanos());
+        AtomicReference<Channel> opened = new AtomicReference<>();
+        GroupScheduler.Cancellable timer = group.scheduler().schedule(() -> {
+            outcome.report(-1, "no answer within " + settings.probeTimeout().toMillis() + " ms");
+            Channel channel = opened.get();
+            if (channel != null) {
+                channel.close();
+            }
+        }, settings.probeTimeout().toNanos());
         ChannelHandler handler = settings.probeHttpPath()
                 .<ChannelHandler>map(path -> new ProbeHandler(target.host(), path, (status, problem) -> {
                     timer.cancel();
@@ -72,6 +78,7 @@ final class Prober {
                 outcome.report(-1, cause instanceof TransportException ? cause.getMessage() : String.valueOf(cause));
                 return;
             }
+            opened.set(open.getNow());
             if (settings.probeHttpPath().isEmpty()) {
                 timer.cancel();
                 outcome.report(group.clock().nanoTime() - start, null);
