@@ -91,11 +91,12 @@ public final class GroupTransport implements NettyOutboundTransport, TransportGr
         if (transport == this || transport.name().equals(name())) {
             return false;
         }
+        Member member = new Member(transport);
         synchronized (this) {
-            byTransport.put(transport, new Member(transport));
+            byTransport.put(transport, member);
             rebuild();
         }
-        probes.memberAdded();
+        probes.memberAdded(member);
         return true;
     }
 

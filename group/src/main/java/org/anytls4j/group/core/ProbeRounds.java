@@ -90,11 +90,18 @@ final class ProbeRounds {
         }
     }
 
-    /** A member joined: an eager group probes it at once, a lazy one when it is used. */
-    void memberAdded() {
+    /**
+     * A member joined: an eager group probes it at once, on its own (a round already running would not include
+     * it), a lazy one when the group is used.
+     */
+    void memberAdded(Member member) {
         GroupSettings settings = group.settings();
         if (settings.probe().isPresent() && !settings.lazy()) {
-            group.scheduler().schedule(this::round, 0);
+            group.scheduler().schedule(() -> {
+                if (!group.closed() && group.memberList().contains(member)) {
+                    prober.probe(member, group.settings(), () -> { });
+                }
+            }, 0);
         }
     }
 

@@ -124,6 +124,18 @@ class StrategiesTest extends GroupFixture {
     }
 
     @Test
+    void aMemberThatJoinsWhileARoundRunsIsProbedAtOnce() {
+        FakeMember a = member("a").up(Duration.ofMillis(100));
+        GroupTransport group = group(s -> probing(s).strategy(StrategyKind.URL_TEST), a);
+        time.runDue(); // the first round is now waiting for a
+        FakeMember b = member("b").up(Duration.ofMillis(5));
+        group.addMember(b);
+        time.advance(Duration.ofMillis(100));
+        assertThat(b.opensTo("probe.test")).isEqualTo(1);
+        assertThat(group.current()).contains("b");
+    }
+
+    @Test
     void aLazyGroupProbesOnlyWhileItIsUsed() {
         FakeMember a = member("a");
         GroupTransport group = group(s -> probing(s).lazy(true), a);
