@@ -55,14 +55,28 @@ public final class AnyTlsFelix implements AutoCloseable {
         return launch(name, List.of(BundleFiles.file(BundleFiles.ANYTLS), BundleFiles.file(BundleFiles.HOST)));
     }
 
+    /**
+     * As {@link #launchWithHost(String)}, with the group bundle too; its management package is shared with the
+     * test, like the SPI, so the test calls the group's management interface directly.
+     */
+    public static AnyTlsFelix launchWithHostAndGroup(String name) throws Exception {
+        return launch(name, List.of(BundleFiles.file(BundleFiles.ANYTLS), BundleFiles.file(BundleFiles.HOST),
+                BundleFiles.file(BundleFiles.GROUP)),
+                symbolicName -> SharedClassPath.apiAndNetty(symbolicName) || symbolicName.equals("org.anytls4j.group"));
+    }
+
     private static AnyTlsFelix launch(String name, List<Path> productBundles) throws Exception {
+        return launch(name, productBundles, SharedClassPath::apiAndNetty);
+    }
+
+    private static AnyTlsFelix launch(String name, List<Path> productBundles,
+            java.util.function.Predicate<String> shared) throws Exception {
         List<Path> bundles = new ArrayList<>();
         for (String file : BundleFiles.OSGI_SERVICES) {
             bundles.add(BundleFiles.file(file));
         }
         bundles.addAll(productBundles);
-        OsgiFramework framework = OsgiFramework.launch(name,
-                SharedClassPath.exportsOf(SharedClassPath::apiAndNetty), bundles);
+        OsgiFramework framework = OsgiFramework.launch(name, SharedClassPath.exportsOf(shared), bundles);
         try {
             return new AnyTlsFelix(framework);
         } catch (InterruptedException | RuntimeException | Error e) {

@@ -12,6 +12,7 @@ public final class BundleFiles {
     public static final String API = "anytls4j-transport-api.jar";
     public static final String ANYTLS = "anytls4j-bundle.jar";
     public static final String HOST = "anytls4j-host.jar";
+    public static final String GROUP = "anytls4j-group.jar";
 
     /** Declarative Services, Configuration Admin and Metatype, with what they need that is not shared. */
     public static final List<String> OSGI_SERVICES = List.of(

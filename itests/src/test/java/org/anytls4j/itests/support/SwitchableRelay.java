@@ -1,0 +1,113 @@
+package org.anytls4j.itests.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP relay on 127.0.0.1 in front of a server, which a test can kill (the listener and every relayed connection
+ * close, as when the server dies) and revive on the same port, and which can hold each chunk back by a fixed delay
+ * in both directions, to make a server slow. Plain sockets and threads: it is a peer, not code under test.
+ */
+public final class SwitchableRelay implements AutoCloseable {
+    private final InetSocketAddress target;
+    private final long delayMillis;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final int port;
+    private volatile ServerSocket listener;
+
+    public SwitchableRelay(InetSocketAddress target, long delayMillis) throws IOException {
+        this.target = target;
+        this.delayMillis = delayMillis;
+        this.port = listen(0);
+    }
+
+    private int listen(int wanted) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted));
+        listener = socket;
+        Thread acceptor = new Thread(() -> accept(socket), "relay-accept-" + socket.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return socket.getLocalPort();
+    }
+
+    /** {@code 127.0.0.1:port}, for a client's {@code server} property. */
+    public String hostPort() {
+        return "127.0.0.1:" + port;
+    }
+
+    private void accept(ServerSocket socket) {
+        while (!socket.isClosed()) {
+            try {
+                Socket client = socket.accept();
+                Socket upstream = new Socket(target.getAddress(), target.getPort());
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
+                sockets.add(client);
+                sockets.add(upstream);
+                pump(client, upstream);
+                pump(upstream, client);
+            } catch (IOException e) {
+                // closed by kill(), or the server is gone: the client sees its connection end
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[16384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    if (delayMillis > 0) {
+                        Thread.sleep(delayMillis); // the relay's whole purpose: a slow path
+                    }
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // one side closed
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "relay-pump");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The server "dies": nothing listens on the port any more and every relayed connection is closed. */
+    public void kill() {
+        closeQuietly(listener);
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+        }
+        sockets.clear();
+    }
+
+    /** The server is back, on the same port. */
+    public void revive() throws IOException {
+        listen(port);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+}
