@@ -10,7 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import org.anytls4j.anytls.io.IoRuntime;
-import org.anytls4j.anytls.server.RelayHandler;
+import org.anytls4j.common.relay.RelayHandler;
 
 import java.net.InetSocketAddress;
 

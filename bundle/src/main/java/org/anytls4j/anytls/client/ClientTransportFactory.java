@@ -1,26 +1,33 @@
 package org.anytls4j.anytls.client;
 
-import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.config.ClientSettings;
-import org.anytls4j.anytls.config.PoolSettings;
 import org.anytls4j.anytls.io.IoRuntime;
+import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 
-/** Turns validated client settings into a transport; the one place where configuration meets the engine. */
+/** Turns validated client settings into transport options; the one place where configuration meets the engine. */
 public final class ClientTransportFactory {
     private ClientTransportFactory() {
     }
 
     public static AnyTlsClientTransport create(ClientSettings settings, IoRuntime io) {
-        return AnyTlsClientTransport.builder(settings.name(), io)
+        return AnyTlsClientTransport.create(options(settings, io).options(), io);
+    }
+
+    static AnyTlsClientTransport create(ClientSettings settings, IoRuntime io, ClientCounters counters,
+                                        PaddingScheme scheme) {
+        return AnyTlsClientTransport.create(options(settings, io).paddingScheme(scheme).options(), io, counters);
+    }
+
+    private static ClientTransportOptions.Builder options(ClientSettings settings, IoRuntime io) {
+        return ClientTransportOptions.builder(settings.name(), io)
                 .server(settings.serverHost(), settings.serverPort())
                 .password(settings.password().reveal())
                 .tls(tlsOptions(settings))
-                .pool(poolOptions(settings.pool()))
+                .pool(settings.pool())
                 .connectTimeout(settings.connectTimeout())
                 .synackTimeout(settings.synackTimeout())
-                .heartbeat(settings.heartbeatInterval(), settings.heartbeatTimeout())
-                .build();
+                .heartbeat(settings.heartbeatInterval(), settings.heartbeatTimeout());
     }
 
     static ClientTlsOptions tlsOptions(ClientSettings settings) {
@@ -33,17 +40,5 @@ public final class ClientTransportFactory {
         settings.sni().ifPresent(tls::serverName);
         settings.trustedCertificate().ifPresent(tls::trustedCertificatesPem);
         return tls.build();
-    }
-
-    public static PoolOptions poolOptions(PoolSettings pool) {
-        return PoolOptions.builder()
-                .idleSessionCheckInterval(pool.idleSessionCheckInterval())
-                .idleSessionTimeout(pool.idleSessionTimeout())
-                .minIdleSessions(pool.minIdleSessions())
-                .disableReuse(pool.disableReuse())
-                .maxSessions(pool.maxSessions())
-                .warmIdleSessions(pool.warmIdleSessions())
-                .maxSessionAge(pool.maxSessionAge())
-                .build();
     }
 }

@@ -1,10 +1,17 @@
 package org.anytls4j.anytls.client;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.CloseCause;
 import org.anytls4j.anytls.client.pool.PooledSession;
+import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.session.ClientSessionHandler;
+import org.anytls4j.transport.api.SessionSnapshot;
 import org.anytls4j.transport.api.TransportException;
 
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,12 +33,29 @@ final class PooledClientSession implements PooledSession {
         this.idleSince = created;
     }
 
-    ClientSessionHandler handler() {
-        return session;
+    /** Opens a stream on this session, from any thread; the session owns {@code firstPayload} from here on. */
+    Future<AnyTlsStream> openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
+                                           boolean reused, Duration openTimeout) {
+        return session.openStream(destination, handler, firstPayload, reused, openTimeout);
     }
 
-    Instant created() {
-        return created;
+    String id() {
+        return session.sessionId();
+    }
+
+    /** What a host sees of this session; {@code leased} = a stream is using it. */
+    SessionSnapshot snapshot(InetSocketAddress server, boolean leased, String paddingSchemeMd5) {
+        SessionSnapshot.Builder snapshot = SessionSnapshot.builder(session.sessionId(), server, created)
+                .activeStreams(session.activeStreamCount())
+                .streamsServed(streamsCarried.get())
+                .bytesOut(bytesOut.get())
+                .bytesIn(bytesIn.get())
+                .peerVersion(session.peerVersion())
+                .paddingSchemeMd5(paddingSchemeMd5);
+        if (!leased) {
+            snapshot.idleSince(idleSince);
+        }
+        return snapshot.build();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.config;
 
+import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import static org.anytls4j.anytls.config.ClientProperties.ALPN;
 import static org.anytls4j.anytls.config.ClientProperties.CONNECT_TIMEOUT;
@@ -79,12 +80,12 @@ public final class ClientSettings {
     private final Duration synackTimeout;
     private final Duration heartbeatInterval;
     private final Duration heartbeatTimeout;
-    private final PoolSettings pool;
+    private final PoolOptions pool;
 
     private ClientSettings(String name, HostPort server, Secret password, Optional<String> sni, boolean insecure,
             Optional<Path> trustedCertificate, List<String> pinnedPublicKeySha256, List<String> alpn,
             TlsProvider tlsProvider, Duration connectTimeout, Duration handshakeTimeout, Duration synackTimeout,
-            Duration heartbeatInterval, Duration heartbeatTimeout, PoolSettings pool) {
+            Duration heartbeatInterval, Duration heartbeatTimeout, PoolOptions pool) {
         this.name = name;
         this.server = server;
         this.password = password;
@@ -120,7 +121,7 @@ public final class ClientSettings {
         config.rejectPublished(URI);
         // Every property is read before any is combined with another, so a configuration is checked whole
         // and the reader's record of names read does not depend on the values.
-        String name = InstanceName.require(NAME, config.requiredString(NAME));
+        String name = config.instanceName(NAME);
         Optional<HostPort> explicitServer = config.hostPort(SERVER);
         Optional<AnyTlsUri> uri = config.secretString(URI).map(ClientSettings::parseUri);
         Optional<Secret> explicitPassword = config.secret(PASSWORD);
@@ -135,7 +136,7 @@ public final class ClientSettings {
         Duration synackTimeout = config.duration(SYNACK_TIMEOUT, DEFAULT_SYNACK_TIMEOUT);
         Duration heartbeatInterval = config.duration(HEARTBEAT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL);
         Duration heartbeatTimeout = config.positiveDuration(HEARTBEAT_TIMEOUT, DEFAULT_HEARTBEAT_TIMEOUT);
-        PoolSettings pool = readPool(config);
+        PoolOptions pool = readPool(config);
 
         explicitSni.ifPresent(value -> {
             if (!HostSyntax.isHost(value)) {
@@ -237,7 +238,7 @@ public final class ClientSettings {
         return heartbeatTimeout;
     }
 
-    public PoolSettings pool() {
+    public PoolOptions pool() {
         return pool;
     }
 
@@ -280,7 +281,7 @@ public final class ClientSettings {
                 tlsProvider, connectTimeout, handshakeTimeout, synackTimeout, heartbeatInterval, heartbeatTimeout);
     }
 
-    private static PoolSettings readPool(ConfigReader config) {
+    private static PoolOptions readPool(ConfigReader config) {
         Duration checkInterval = config.positiveDuration(IDLE_SESSION_CHECK_INTERVAL,
                 DEFAULT_IDLE_SESSION_CHECK_INTERVAL);
         Duration idleTimeout = config.positiveDuration(IDLE_SESSION_TIMEOUT, DEFAULT_IDLE_SESSION_TIMEOUT);
@@ -301,7 +302,8 @@ public final class ClientSettings {
             throw InvalidConfigurationException.of(WARM_IDLE_SESSIONS, true,
                     "nothing to warm: " + MIN_IDLE_SESSIONS + " is 0");
         }
-        return new PoolSettings(checkInterval, idleTimeout, minIdle, disableReuse, maxSessions, warm,
+        // Checked above naming the properties; the record's own checks are the engine's safety net.
+        return new PoolOptions(checkInterval, idleTimeout, minIdle, disableReuse, maxSessions, warm,
                 maxSessionAge);
     }
 

@@ -1,5 +1,8 @@
 package org.anytls4j.anytls.config;
 
+import org.anytls4j.common.config.DurationText;
+import org.anytls4j.common.config.InstanceNames;
+
 import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -61,6 +64,15 @@ public final class ConfigReader {
 
     public String requiredString(String name) {
         return optionalString(name).orElseThrow(() -> InvalidConfigurationException.missing(name));
+    }
+
+    /** A required instance name, checked against the one rule of {@link InstanceNames}. */
+    public String instanceName(String name) {
+        String value = requiredString(name);
+        if (!InstanceNames.isValid(value)) {
+            throw InvalidConfigurationException.of(name, value, "expected " + InstanceNames.RULE);
+        }
+        return value;
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.anytls4j.anytls.config;
 
+import org.anytls4j.common.config.InstanceNames;
+
 import org.anytls4j.anytls.tls.TlsProvider;
 import static org.anytls4j.anytls.config.ServerProperties.AUTH_TIMEOUT;
 import static org.anytls4j.anytls.config.ServerProperties.CERTIFICATE_FILE;
@@ -104,7 +106,7 @@ public final class ServerSettings {
     /** Like {@link #from(Map)}, with a reader the caller can ask for {@link ConfigReader#unreadNames()}. */
     public static ServerSettings from(ConfigReader config) {
         config.rejectPublished(USERS);
-        String name = InstanceName.require(NAME, config.requiredString(NAME));
+        String name = config.instanceName(NAME);
         String listenAddress = listenAddress(config.string(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS));
         int port = config.intInRange(PORT, DEFAULT_PORT, 0, 65535);
         Optional<Path> certificateFile = config.readableFile(CERTIFICATE_FILE);
@@ -290,9 +292,9 @@ public final class ServerSettings {
             }
             String name = entry.substring(0, colon).strip();
             String password = entry.substring(colon + 1).strip();
-            if (!InstanceName.isValid(name)) {
+            if (!InstanceNames.isValid(name)) {
                 throw InvalidConfigurationException.ofSecret(USERS, "the user name of entry " + (i + 1)
-                        + " does not match " + InstanceName.RULE);
+                        + " does not match " + InstanceNames.RULE);
             }
             if (password.isEmpty()) {
                 throw InvalidConfigurationException.ofSecret(USERS, "user '" + name + "' has an empty password");

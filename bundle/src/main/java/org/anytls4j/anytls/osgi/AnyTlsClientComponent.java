@@ -1,12 +1,5 @@
 package org.anytls4j.anytls.osgi;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import org.anytls4j.anytls.client.AnyTlsClientTransport;
 import org.anytls4j.anytls.client.ReconfigurableClientTransport;
 import org.anytls4j.anytls.config.ClientProperties;
 import org.anytls4j.anytls.config.ClientSettings;
@@ -14,15 +7,8 @@ import org.anytls4j.anytls.config.InvalidConfigurationException;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.io.SharedIoRuntime;
 import org.anytls4j.anytls.management.ConfigurationLog;
-import org.anytls4j.transport.api.Capability;
-import org.anytls4j.transport.api.Network;
-import org.anytls4j.transport.api.OpenRequest;
+import org.anytls4j.common.service.TransportServiceProperties;
 import org.anytls4j.transport.api.OutboundTransport;
-import org.anytls4j.transport.api.SessionSnapshot;
-import org.anytls4j.transport.api.TransportConstants;
-import org.anytls4j.transport.api.TransportException;
-import org.anytls4j.transport.api.TransportHealth;
-import org.anytls4j.transport.api.TransportStats;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -32,47 +18,42 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Publishes one AnyTLS client transport per factory configuration of {@value ClientProperties#FACTORY_PID}.
  *
- * <p>Thin by design: {@link ClientSettings} validates, {@link ReconfigurableClientTransport} does the work. A change
- * of pool options only is applied live; any other change replaces the transport while the old one drains.
+ * <p>Glue only: {@link ClientSettings} validates, and the service object is the {@link ReconfigurableClientTransport}
+ * itself, the one layer between this component and the engine. A change of pool options only is applied live; any
+ * other change replaces the engine while the old one drains.
  *
- * <p>Why the component registers its service itself instead of letting DS do it: with a DS-declared (delayed)
- * service, an invalid configuration is published as a transport that is not there (activation fails only when a
- * host first asks for it, and a host tracking it can miss the corrected one), and a component whose activation
- * failed is not activated again when its configuration is corrected (toolchain pitfall 9). So activation never
- * fails: an invalid configuration is rejected with an ERROR naming the property and publishes nothing; an invalid
- * change of a running transport is rejected the same way and the transport keeps its last valid configuration (no
- * stream is lost to a typo). The service appears once a valid configuration is applied and keeps its registration
- * (and service id) across every later change.
+ * <p>Why the component registers the service itself instead of declaring it to DS. Not because SCR would never
+ * activate a failed component again: it does once the configuration changes (see {@link AnyTlsServerComponent}, and
+ * toolchain pitfall 9, which is about an activation failing with the configuration unchanged). The reasons are what
+ * DS would publish: a DS-declared service is registered before activation (delayed), so an invalid configuration
+ * would show up as a transport that fails on first use; on an invalid change of a running transport SCR would
+ * publish the rejected configuration's properties while the transport keeps running with the previous ones; and
+ * the SPI's properties ({@code transport.capabilities}, networks, type) must be those the transport's methods
+ * return, which DS annotations (compile-time constants) cannot derive. So activation never fails: an invalid
+ * configuration is rejected with an ERROR naming the property and publishes nothing; an invalid change of a running
+ * transport is rejected the same way and the transport keeps its last valid configuration, properties and service
+ * id (no stream is lost to a typo). The service appears once a valid configuration is applied.
  */
 @Component(
         name = ClientProperties.FACTORY_PID,
         configurationPid = ClientProperties.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {},
-        immediate = true,
-        property = {
-            TransportConstants.TRANSPORT_TYPE + "=" + AnyTlsClientTransport.TYPE,
-            TransportConstants.TRANSPORT_NETWORKS + "=tcp",
-            TransportConstants.TRANSPORT_NETWORKS + "=udp"
-        })
-public final class AnyTlsClientComponent implements NettyOutboundTransport {
+        immediate = true)
+public final class AnyTlsClientComponent {
     private static final System.Logger LOG = System.getLogger(AnyTlsClientComponent.class.getName());
     private static final String[] SERVICES = {NettyOutboundTransport.class.getName(), OutboundTransport.class.getName()};
 
-    // SCR calls activate, modified and deactivate of one instance one at a time; hosts read these from any thread.
+    // SCR calls activate, modified and deactivate of one instance one at a time.
     private BundleContext bundleContext;
     private IoRuntime io;
     private ServiceRegistration<?> registration;
     private volatile ReconfigurableClientTransport transport;
-    private volatile String lastName;
-    private volatile boolean deactivated;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
@@ -87,7 +68,6 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
 
     @Deactivate
     void deactivate() {
-        deactivated = true;
         if (registration != null) {
             try {
                 registration.unregister();
@@ -97,7 +77,7 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
             registration = null;
         }
         if (transport != null) {
-            // Kept, closed: a host that still holds this object gets the final stats.
+            // Kept, closed: a host that still holds the service object gets the final stats and SHUTDOWN on open.
             transport.close();
         }
         if (io != null) {
@@ -119,7 +99,7 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
                         + " published until it is corrected", pid, e.getMessage());
             } else {
                 LOG.log(System.Logger.Level.ERROR, "invalid AnyTLS client configuration {0}: {1}; transport {2}"
-                        + " keeps running with its previous configuration", pid, e.getMessage(), lastName);
+                        + " keeps running with its previous configuration", pid, e.getMessage(), transport.name());
             }
             return;
         }
@@ -136,11 +116,11 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
                     e.getMessage());
             return;
         }
-        lastName = settings.name();
         if (registration == null) {
-            registration = bundleContext.registerService(SERVICES, this, PublishedProperties.of(properties));
+            registration = bundleContext.registerService(SERVICES, transport,
+                    TransportServiceProperties.of(transport, properties));
         } else {
-            registration.setProperties(PublishedProperties.of(properties));
+            registration.setProperties(TransportServiceProperties.of(transport, properties));
         }
     }
 
@@ -160,66 +140,5 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
     /** The transport behind this component, for tests and diagnostics inside the bundle. */
     ReconfigurableClientTransport transport() {
         return transport;
-    }
-
-    @Override
-    public Future<Channel> open(OpenRequest request, ChannelHandler handler, EventLoop preferredLoop) {
-        ReconfigurableClientTransport current = transport;
-        if (current == null || deactivated) {
-            // A host that kept the service object past deactivation gets the contract's answer. Not from the closed
-            // transport: its event loops may be gone with the shared I/O runtime, and a future failed on a
-            // terminated loop never notifies its listeners.
-            EventExecutor executor = preferredLoop != null && !preferredLoop.isShuttingDown()
-                    ? preferredLoop : GlobalEventExecutor.INSTANCE;
-            return executor.newFailedFuture(new TransportException(TransportException.Reason.SHUTDOWN,
-                    TransportException.Phase.QUEUE, String.valueOf(lastName),
-                    current == null ? "the transport has no valid configuration"
-                            : "the transport was deactivated (its configuration was deleted or its bundle stopped)",
-                    null));
-        }
-        return current.open(request, handler, preferredLoop);
-    }
-
-    @Override
-    public String name() {
-        return lastName;
-    }
-
-    @Override
-    public String type() {
-        return AnyTlsClientTransport.TYPE;
-    }
-
-    @Override
-    public Set<Network> networks() {
-        return live().networks();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return live().capabilities();
-    }
-
-    @Override
-    public TransportStats stats() {
-        return live().stats();
-    }
-
-    @Override
-    public TransportHealth health() {
-        return live().health();
-    }
-
-    @Override
-    public List<SessionSnapshot> sessions() {
-        return live().sessions();
-    }
-
-    private ReconfigurableClientTransport live() {
-        ReconfigurableClientTransport current = transport;
-        if (current == null) {
-            throw new IllegalStateException("AnyTLS transport " + lastName + " has no valid configuration");
-        }
-        return current;
     }
 }

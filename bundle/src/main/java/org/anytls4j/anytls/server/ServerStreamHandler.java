@@ -1,5 +1,7 @@
 package org.anytls4j.anytls.server;
 
+import org.anytls4j.common.relay.RelayHandler;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;

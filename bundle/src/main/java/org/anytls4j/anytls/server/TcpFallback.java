@@ -1,5 +1,7 @@
 package org.anytls4j.anytls.server;
 
+import org.anytls4j.common.relay.RelayHandler;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -56,7 +58,7 @@ public final class TcpFallback implements FallbackHandler {
             ByteBuf held = holding.takeHeld();
             connection.pipeline().replace(holding, "fallback-relay", new RelayHandler(upstream));
             upstream.writeAndFlush(held);
-            connection.closeFuture().addListener(closed -> RelayHandler.closeAfterFlush(upstream));
+            connection.closeFuture().addListener(closed -> RelayHandler.closeOnFlush(upstream));
         });
     }
 

@@ -1,5 +1,7 @@
 package org.anytls4j.anytls.config;
 
+import org.anytls4j.anytls.client.pool.PoolOptions;
+
 import org.anytls4j.anytls.tls.TlsProvider;
 import static org.anytls4j.anytls.config.SecretAssertions.assertNotLeaked;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,10 +73,10 @@ class ClientSettingsTest {
         assertThat(settings.synackTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ZERO);
         assertThat(settings.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(settings.pool()).isEqualTo(new PoolSettings(Duration.ofSeconds(30), Duration.ofSeconds(60), 1,
+        assertThat(settings.pool()).isEqualTo(new PoolOptions(Duration.ofSeconds(30), Duration.ofSeconds(60), 1,
                 false, 0, false, Duration.ZERO));
-        assertThat(settings.pool().hasMaxSessions()).isFalse();
-        assertThat(settings.pool().hasMaxSessionAge()).isFalse();
+        assertThat(settings.pool().maxSessions()).isZero();
+        assertThat(settings.pool().maxSessionAge()).isZero();
     }
 
     @Test
@@ -100,7 +102,7 @@ class ClientSettingsTest {
         assertThat(settings.synackTimeout()).isEqualTo(Duration.ZERO);
         assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(settings.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(settings.pool()).isEqualTo(new PoolSettings(Duration.ofSeconds(10), Duration.ofMinutes(2), 2,
+        assertThat(settings.pool()).isEqualTo(new PoolOptions(Duration.ofSeconds(10), Duration.ofMinutes(2), 2,
                 false, 8, true, Duration.ofHours(1)));
     }
 

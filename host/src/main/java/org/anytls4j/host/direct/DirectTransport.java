@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.anytls4j.common.stats.TransportCounters;
 import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.Network;
@@ -75,7 +76,7 @@ public final class DirectTransport implements NettyOutboundTransport, AutoClosea
     private final InetAddress bindAddress;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final boolean ownsResolver;
-    private final DirectStats stats;
+    private final TransportCounters stats;
     private final TrafficCounter traffic;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<String> chain;
@@ -88,7 +89,7 @@ public final class DirectTransport implements NettyOutboundTransport, AutoClosea
         this.bindAddress = builder.bindAddress;
         this.ownsResolver = builder.resolver == null;
         this.resolver = ownsResolver ? defaultResolver() : builder.resolver;
-        this.stats = new DirectStats(builder.clock);
+        this.stats = new TransportCounters(builder.clock);
         this.traffic = new TrafficCounter(stats);
         this.chain = List.of(name);
     }
@@ -131,7 +132,10 @@ public final class DirectTransport implements NettyOutboundTransport, AutoClosea
 
     @Override
     public TransportStats stats() {
-        return stats.snapshot();
+        TransportStats.Builder snapshot = stats.snapshot();
+        TransportStats counted = snapshot.build();
+        // The carrier is the connection itself: its wire bytes are the payload bytes.
+        return snapshot.carrierBytesOut(counted.bytesOut()).carrierBytesIn(counted.bytesIn()).build();
     }
 
     @Override

@@ -6,13 +6,14 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import org.anytls4j.common.stats.TransportCounters;
 
-/** Counts the payload bytes a direct channel reads and writes, next to the socket, into {@link DirectStats}. */
+/** Counts the payload bytes a direct channel reads and writes, next to the socket, into {@link TransportCounters}. */
 @ChannelHandler.Sharable
 final class TrafficCounter extends ChannelDuplexHandler {
-    private final DirectStats stats;
+    private final TransportCounters stats;
 
-    TrafficCounter(DirectStats stats) {
+    TrafficCounter(TransportCounters stats) {
         this.stats = stats;
     }
 

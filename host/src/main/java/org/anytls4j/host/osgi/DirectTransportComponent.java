@@ -1,5 +1,8 @@
 package org.anytls4j.host.osgi;
 
+import org.anytls4j.common.config.DurationText;
+import org.anytls4j.common.config.InstanceNames;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
@@ -10,9 +13,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Dictionary;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.anytls4j.common.service.TransportServiceProperties;
 import org.anytls4j.host.direct.DirectTransport;
 import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Network;
@@ -22,6 +28,8 @@ import org.anytls4j.transport.api.SessionSnapshot;
 import org.anytls4j.transport.api.TransportHealth;
 import org.anytls4j.transport.api.TransportStats;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -31,32 +39,34 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * One {@link DirectTransport} per factory configuration of {@value DirectTransportConfiguration#PID}, registered
  * as an outbound transport service. {@code transport.name} (and {@code transport.labels}) come from the
- * configuration; type, networks and capabilities are fixed here and equal what the transport reports.
+ * configuration; type, networks and capabilities come from the transport's own methods
+ * ({@link TransportServiceProperties}), so they always equal what it reports.
  *
- * <p>No {@code @Modified}: a configuration change replaces the instance (SPI design §4.7); a host holding a
- * GREEDY reference picks up the new one.
+ * <p>The service is registered here rather than declared to DS because its properties derive from the transport,
+ * which DS annotations (compile-time constants) cannot express. No {@code @Modified}: a configuration change
+ * replaces the instance (SPI design §4.7); a host holding a GREEDY reference picks up the new one. An invalid
+ * configuration fails activation naming the property, before any thread starts or anything is registered.
  */
 @Component(name = DirectTransportConfiguration.PID, configurationPid = DirectTransportConfiguration.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {NettyOutboundTransport.class, OutboundTransport.class},
-        property = {
-            "transport.type=" + DirectTransport.TYPE,
-            "transport.networks=tcp",
-            "transport.networks=udp",
-            "transport.capabilities=half-close",
-            "transport.capabilities=connect-confirmation",
-            "transport.capabilities=udp-association",
-            "transport.capabilities=loop-affinity",
-            "transport.capabilities=isolation"
-        })
+        configurationPolicy = ConfigurationPolicy.REQUIRE, service = {}, immediate = true)
 @Designate(ocd = DirectTransportConfiguration.class, factory = true)
 public final class DirectTransportComponent implements NettyOutboundTransport {
+    private static final String[] SERVICES = {NettyOutboundTransport.class.getName(), OutboundTransport.class.getName()};
+
     private final EventLoopGroup group;
     private final DirectTransport transport;
+    private ServiceRegistration<?> registration;
 
     /** @throws IllegalArgumentException naming the property, if the configuration is invalid */
     @Activate
-    public DirectTransportComponent(DirectTransportConfiguration config) {
+    public DirectTransportComponent(DirectTransportConfiguration config, BundleContext context,
+                                    Map<String, Object> properties) {
+        this(config);
+        registration = context.registerService(SERVICES, this, serviceProperties(properties));
+    }
+
+    /** The transport without a service, for tests. */
+    DirectTransportComponent(DirectTransportConfiguration config) {
         // Validate everything before any thread is started, so a bad configuration leaks nothing.
         String name = InstanceNames.check(config.transport_name(), "transport.name");
         Duration connectTimeout = DurationText.parsePositive(config.connectTimeout(), "connectTimeout");
@@ -71,6 +81,11 @@ public final class DirectTransportComponent implements NettyOutboundTransport {
             builder.bindAddress(bindAddress);
         }
         this.transport = builder.build();
+    }
+
+    /** What the service publishes for {@code configuration}. */
+    Dictionary<String, Object> serviceProperties(Map<String, Object> configuration) {
+        return TransportServiceProperties.of(transport, configuration);
     }
 
     @Override
@@ -115,6 +130,13 @@ public final class DirectTransportComponent implements NettyOutboundTransport {
 
     @Deactivate
     void deactivate() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // The framework unregistered it while stopping the bundle.
+            }
+        }
         transport.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

@@ -1,5 +1,8 @@
 package org.anytls4j.host.osgi;
 
+import org.anytls4j.common.config.DurationText;
+import org.anytls4j.common.config.InstanceNames;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package org.anytls4j.host.proxy;
 
+import org.anytls4j.common.relay.RelayHandler;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,5 +1,6 @@
 package org.anytls4j.host.osgi;
 
+import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -21,13 +22,19 @@ class DirectTransportComponentTest {
     void publishedPropertiesEqualWhatTheTransportReports() throws Exception {
         DirectTransportComponent component = new DirectTransportComponent(config(Map.of("transport.name", "d1")));
         try {
-            Map<String, List<String>> properties =
-                    ComponentDescriptions.load(DirectTransportConfiguration.PID).properties();
-            assertThat(properties.get("transport.type")).containsExactly(component.type());
-            assertThat(properties.get("transport.networks")).containsExactlyInAnyOrderElementsOf(
+            Dictionary<String, Object> properties = component.serviceProperties(
+                    Map.of("transport.name", "d1", "transport.labels", "eu", ".secret", "x"));
+            assertThat(properties.get("transport.type")).isEqualTo(component.type());
+            assertThat((String[]) properties.get("transport.networks")).containsExactlyInAnyOrderElementsOf(
                     component.networks().stream().map(Network::wireName).collect(Collectors.toList()));
-            assertThat(properties.get("transport.capabilities")).containsExactlyInAnyOrderElementsOf(
-                    component.capabilities().stream().map(Capability::wireName).collect(Collectors.toList()));
+            assertThat((String[]) properties.get("transport.capabilities")).containsExactlyInAnyOrder(
+                    "half-close", "connect-confirmation", "udp-association", "loop-affinity", "isolation");
+            assertThat(properties.get("transport.name")).isEqualTo("d1");
+            assertThat(properties.get("transport.labels")).isEqualTo("eu");
+            assertThat(properties.get(".secret")).isNull();
+            // DS publishes nothing of its own for this component: the service is registered with these.
+            assertThat(ComponentDescriptions.load(DirectTransportConfiguration.PID).properties())
+                    .doesNotContainKeys("transport.type", "transport.capabilities");
             assertThat(component.name()).isEqualTo("d1");
         } finally {
             component.deactivate();

@@ -113,7 +113,9 @@ class BundleResolutionIT {
         assertThat(reference.getProperty("transport.type")).isEqualTo("anytls");
         Object transport = context.getService(reference);
         assertThat(transport).as("the activated component").isNotNull();
-        assertThat(transport.getClass().getName()).isEqualTo("org.anytls4j.anytls.osgi.AnyTlsClientComponent");
+        // The one layer between the DS component and the engine is the service object itself.
+        assertThat(transport.getClass().getName())
+                .isEqualTo("org.anytls4j.anytls.client.ReconfigurableClientTransport");
         context.ungetService(reference);
         context.removeServiceListener(listener);
     }

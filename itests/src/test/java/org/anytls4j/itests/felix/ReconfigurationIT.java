@@ -5,7 +5,11 @@ import org.anytls4j.itests.support.ClientConfig;
 import org.anytls4j.itests.support.EchoStream;
 import org.anytls4j.itests.support.LogCapture;
 import org.anytls4j.itests.support.LoopbackAnyTlsServer;
+import org.anytls4j.anytls.padding.PaddingScheme;
+import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.OutboundTransport;
+import org.anytls4j.transport.api.TransportConstants;
+import org.anytls4j.transport.api.TransportStats;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.logging.LogRecord;
 
 import static org.anytls4j.itests.support.AnyTlsFelix.CLIENT_PID;
@@ -141,4 +146,62 @@ class ReconfigurationIT extends FelixIT {
         assertThat(serverB.stats().sessionsActive()).isPositive();
         moved.channel().close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
+
+    @Test
+    void theServicePublishesWhatTheTransportReportsCapabilitiesIncluded() throws Exception {
+        felix.configure(CLIENT_PID, "caps", ClientConfig.of("caps", serverA.hostPort(), "pw", peers.pki())
+                .toDictionary());
+        NettyOutboundTransport transport = felix.awaitTransport("caps");
+        ServiceReference<OutboundTransport> reference = felix.awaitTransportReference("caps");
+
+        assertThat((String[]) reference.getProperty(TransportConstants.TRANSPORT_CAPABILITIES))
+                .containsExactlyInAnyOrderElementsOf(transport.capabilities().stream().map(Capability::wireName)
+                        .collect(Collectors.toList()))
+                .contains("multiplexed", "remote-resolution");
+        assertThat((String[]) reference.getProperty(TransportConstants.TRANSPORT_NETWORKS))
+                .containsExactlyInAnyOrder("tcp", "udp");
+        assertThat(reference.getProperty(TransportConstants.TRANSPORT_TYPE)).isEqualTo(transport.type());
+        assertThat(reference.getProperty(TransportConstants.TRANSPORT_NAME)).isEqualTo(transport.name());
+        assertThat(reference.getProperty(".password")).isNull();
+    }
+
+    @Test
+    void aReplacementKeepsTheCountersTheDrainingStreamsAndThePushedPaddingScheme() throws Exception {
+        LoopbackAnyTlsServer pushing = peers.anyTlsServer("server-pushing", "pw", PUSHED_SCHEME);
+        ClientConfig config = ClientConfig.of("kept", pushing.hostPort(), "pw", peers.pki());
+        Configuration configuration = felix.configure(CLIENT_PID, "kept", config.toDictionary());
+        NettyOutboundTransport transport = felix.awaitTransport("kept");
+        List<EchoStream> old = openStreams(transport, 3);
+        echoOnAll(old, "before");
+        // The first session learnt the server's scheme: once, whatever the number of sessions since then.
+        long pushes = transport.stats().extra().get("anytls.padding.updates");
+        assertThat(pushes).isPositive();
+
+        CompletableFuture<LogRecord> applied = reconfigured("kept");
+        configuration.update(config.set("synackTimeout", "4s").toDictionary());
+        assertThat(LogCapture.text(applied.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))).endsWith("REPLACED");
+
+        TransportStats afterChange = transport.stats();
+        assertThat(afterChange.opensSucceeded()).isEqualTo(3);
+        assertThat(afterChange.streamsActive()).as("streams draining on the replaced transport").isEqualTo(3);
+        assertThat(afterChange.sessionsOpened()).isEqualTo(3);
+
+        // A session of the replacement pads with the pushed scheme from the start: the server has nothing to push.
+        EchoStream fresh = EchoStream.openNow(transport, peers.echo().address(), TIMEOUT);
+        fresh.echo("after".getBytes(StandardCharsets.UTF_8), TIMEOUT);
+        TransportStats withFresh = transport.stats();
+        assertThat(withFresh.sessionsOpened()).isEqualTo(4);
+        assertThat(withFresh.extra().get("anytls.padding.updates")).isEqualTo(pushes);
+        assertThat(withFresh.opensSucceeded()).isEqualTo(4);
+        assertThat(withFresh.streamsActive()).isEqualTo(4);
+
+        closeAll(old);
+        fresh.channel().close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        await().atMost(TIMEOUT).until(() -> transport.stats().streamsActive() == 0);
+        assertThat(transport.stats().opensSucceeded()).isEqualTo(4);
+        assertThat(transport.stats().bytesOut()).isPositive();
+    }
+
+    /** Not the default: a client must learn it from the server. */
+    private static final PaddingScheme PUSHED_SCHEME = PaddingScheme.parse("stop=3\n0=40-40\n1=200-300\n2=300-400");
 }

@@ -2,6 +2,7 @@ package org.anytls4j.itests.support;
 
 import io.netty.handler.ssl.SslContext;
 import org.anytls4j.anytls.io.IoRuntime;
+import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.server.AnyTlsServer;
 import org.anytls4j.anytls.server.ServerStats;
 import org.anytls4j.anytls.session.ServerUsers;
@@ -19,9 +20,16 @@ public final class LoopbackAnyTlsServer implements AutoCloseable {
     private final AnyTlsServer server;
 
     public LoopbackAnyTlsServer(String name, IoRuntime io, String user, String password) throws Exception {
+        this(name, io, user, password, PaddingScheme.DEFAULT);
+    }
+
+    /** A server that pushes {@code scheme} to every client that pads with another one. */
+    public LoopbackAnyTlsServer(String name, IoRuntime io, String user, String password, PaddingScheme scheme)
+            throws Exception {
         SslContext tls = TestCertificates.serverContext();
         server = AnyTlsServer.builder(name, io, () -> tls, ServerUsers.single(user, password))
                 .bind(new InetSocketAddress("127.0.0.1", 0))
+                .paddingScheme(() -> scheme)
                 .build();
         BoundedWait.sync(server.start());
     }

@@ -1,5 +1,7 @@
 package org.anytls4j.itests.support;
 
+import org.anytls4j.anytls.padding.PaddingScheme;
+
 import org.anytls4j.anytls.io.IoRuntime;
 
 import java.nio.file.Path;
@@ -31,6 +33,13 @@ public final class Peers implements AutoCloseable {
     /** A new AnyTLS server on 127.0.0.1 accepting {@code password}, closed with the peers. */
     public LoopbackAnyTlsServer anyTlsServer(String name, String password) throws Exception {
         LoopbackAnyTlsServer server = new LoopbackAnyTlsServer(name, io, "user", password);
+        servers.add(server);
+        return server;
+    }
+
+    /** Like {@link #anyTlsServer(String, String)}, pushing {@code scheme} to clients that pad otherwise. */
+    public LoopbackAnyTlsServer anyTlsServer(String name, String password, PaddingScheme scheme) throws Exception {
+        LoopbackAnyTlsServer server = new LoopbackAnyTlsServer(name, io, "user", password, scheme);
         servers.add(server);
         return server;
     }

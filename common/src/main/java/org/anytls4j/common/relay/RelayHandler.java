@@ -1,4 +1,4 @@
-package org.anytls4j.host.proxy;
+package org.anytls4j.common.relay;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,17 +19,31 @@ import java.util.concurrent.TimeUnit;
  * <p>End of input: if the peer is a {@link DuplexChannel} the half-close is passed on with
  * {@link DuplexChannel#shutdownOutput()}, and a channel closes once both its directions are done. A peer that
  * cannot half-close (an AnyTLS stream) cannot tell its far end that no more data comes, so the pair is closed
- * after a short linger that lets the answer in flight arrive (the "one direction done" timer of Xray).
+ * after a short linger that lets the answer in flight arrive (the "one direction done" timer of Xray). Channels
+ * that do not allow half-closure never see the end of input: closing either side closes the other once what was
+ * written to it has left.
+ *
+ * <p>Install one on each side, each pointing at the other. The one relay of the project: the AnyTLS server (streams
+ * to destinations, the TCP fallback) and the host's tunnels use it.
  */
-final class RelayHandler extends ChannelInboundHandlerAdapter {
+public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(RelayHandler.class.getName());
 
     private final Channel peer;
     private final Duration halfCloseLinger;
 
-    RelayHandler(Channel peer, Duration halfCloseLinger) {
+    /**
+     * @param halfCloseLinger how long the pair stays open after this side's input ended when the peer cannot
+     *                        half-close
+     */
+    public RelayHandler(Channel peer, Duration halfCloseLinger) {
         this.peer = peer;
         this.halfCloseLinger = halfCloseLinger;
+    }
+
+    /** A relay between channels that do not allow half-closure (closing one side closes the other). */
+    public RelayHandler(Channel peer) {
+        this(peer, Duration.ZERO);
     }
 
     @Override
@@ -81,6 +95,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             if (self instanceof DuplexChannel && ((DuplexChannel) self).isOutputShutdown()) {
                 self.close();
             }
+        } else if (halfCloseLinger.isZero() || self.eventLoop().isShuttingDown()) {
+            self.close();
+            closeOnFlush(peer);
         } else {
             self.eventLoop().schedule(() -> {
                 self.close();
@@ -101,9 +118,13 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Closes {@code channel} once what was written to it has left. */
-    static void closeOnFlush(Channel channel) {
-        if (channel.isActive()) {
+    /**
+     * Closes {@code channel} once what was written to it has left, or at once when it is inactive or its event loop
+     * is shutting down: a flush listener needs a task on that loop, which a loop that stopped taking tasks rejects
+     * (Netty then logs "Failed to submit a listener notification task") and the channel would stay open.
+     */
+    public static void closeOnFlush(Channel channel) {
+        if (channel.isActive() && !channel.eventLoop().isShuttingDown()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();

@@ -1,4 +1,4 @@
-package org.anytls4j.host.osgi;
+package org.anytls4j.common.config;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -15,6 +15,17 @@ class DurationTextTest {
         assertThat(DurationText.parsePositive("2h", "p")).isEqualTo(Duration.ofHours(2));
         assertThat(DurationText.parsePositive("PT5S", "p")).isEqualTo(Duration.ofSeconds(5));
         assertThat(DurationText.parsePositive(" 12 ", "p")).isEqualTo(Duration.ofSeconds(12));
+    }
+
+    @Test
+    void oneGrammarForEveryConfiguration() {
+        // Days were accepted by client files and rejected by host files before the grammars were merged.
+        assertThat(DurationText.parsePositive("1d", "p")).isEqualTo(Duration.ofDays(1));
+        assertThat(DurationText.parse("1d2h")).isEqualTo(Duration.ofHours(26));
+        assertThat(DurationText.parse("0")).isZero();
+        assertThatThrownBy(() -> DurationText.parse("30s1m")).hasMessageContaining("largest first");
+        assertThatThrownBy(() -> DurationText.parse("-5s")).hasMessageContaining("negative");
+        assertThatThrownBy(() -> DurationText.parse("")).hasMessageContaining("expected a duration");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.anytls4j.anytls.config;
+package org.anytls4j.common.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -13,11 +13,13 @@ import java.util.regex.Pattern;
  *   <li>ISO-8601 as {@link Duration#parse} reads it ({@code PT30S});</li>
  *   <li>a bare whole number, meaning <em>seconds</em>, as mihomo's {@code idle-session-timeout: 30}.</li>
  * </ul>
- * Negative durations are refused: every duration in this configuration is a timeout, an interval or an age.
+ * Negative durations are refused: every duration in this project's configurations is a timeout, an interval or
+ * an age. The one grammar of both bundles (client, server, host and direct transport configurations), so that a
+ * value that works in one {@code .cfg} file works in every other.
  */
-final class DurationText {
+public final class DurationText {
 
-    static final String EXPECTED = "expected a duration such as 30s, 500ms, 1m30s, PT30S, or whole seconds";
+    public static final String EXPECTED = "expected a duration such as 30s, 500ms, 1m30s, PT30S, or whole seconds";
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|d|h|m|s)");
     /** Units in the only order they may appear; each at most once. */
@@ -29,7 +31,10 @@ final class DurationText {
     /**
      * @throws IllegalArgumentException with the reason; the caller adds the property name and value
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException(EXPECTED);
+        }
         if (text.startsWith("-")) {
             throw new IllegalArgumentException("negative durations are not allowed");
         }
@@ -40,6 +45,28 @@ final class DurationText {
             return Duration.ofSeconds(parseAmount(text));
         }
         return parseUnits(text);
+    }
+
+    /**
+     * Parses a duration greater than zero; surrounding white space is ignored.
+     *
+     * @throws IllegalArgumentException naming {@code property} and the text, if it is not a duration or not positive
+     */
+    public static Duration parsePositive(String text, String property) {
+        if (text == null) {
+            throw new IllegalArgumentException(property + " is required (" + EXPECTED + ")");
+        }
+        Duration duration;
+        try {
+            duration = parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + " is not a valid duration: '" + text + "' ("
+                    + e.getMessage() + ")", e);
+        }
+        if (duration.isZero()) {
+            throw new IllegalArgumentException(property + " must be positive, got '" + text + "'");
+        }
+        return duration;
     }
 
     private static Duration parseIso(String text) {
