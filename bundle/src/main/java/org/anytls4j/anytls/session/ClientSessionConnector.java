@@ -75,12 +75,15 @@ public final class ClientSessionConnector {
         Promise<ClientSessionHandler> promise = loop.newPromise();
         ClientSessionHandler session = new ClientSessionHandler(sessionId, options, listener);
         long dialStart = loop.ticker().nanoTime();
+        Promise<Void> handshake = loop.newPromise();
         ChannelFuture connect = bootstrap.clone(loop)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast("tls",
                                 tls.newHandler(channel.alloc(), server.getHostString(), server.getPort()));
+                        // In place before the channel is active, so the handshake's end cannot be missed.
+                        channel.pipeline().addLast("handshake", new HandshakeWatcher(handshake));
                     }
                 })
                 .connect(server);
@@ -95,10 +98,10 @@ public final class ClientSessionConnector {
                 return;
             }
             Channel channel = connected.channel();
-            handshakeDone(channel).addListener(handshake -> {
-                if (!handshake.isSuccess()) {
+            handshake.addListener(done -> {
+                if (!done.isSuccess()) {
                     channel.close();
-                    promise.tryFailure(handshakeFailure(handshake.cause()));
+                    promise.tryFailure(handshakeFailure(done.cause()));
                     return;
                 }
                 if (promise.isDone()) {
@@ -120,35 +123,34 @@ public final class ClientSessionConnector {
         return promise;
     }
 
-    /**
-     * Completes when the TLS engine reports its handshake. Added in the connect listener, before the channel's first
-     * read can deliver the server's answer, so the event cannot be missed.
-     */
-    private static Future<Void> handshakeDone(Channel channel) {
-        Promise<Void> done = channel.eventLoop().newPromise();
-        channel.pipeline().addAfter("tls", "handshake", new ChannelInboundHandlerAdapter() {
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-                if (event instanceof SslHandshakeCompletionEvent) {
-                    SslHandshakeCompletionEvent completion = (SslHandshakeCompletionEvent) event;
-                    ctx.pipeline().remove(this);
-                    if (completion.isSuccess()) {
-                        done.trySuccess(null);
-                    } else {
-                        done.tryFailure(completion.cause());
-                    }
-                    return;
-                }
-                ctx.fireUserEventTriggered(event);
-            }
+    /** Completes {@code done} when the TLS engine reports its handshake, then leaves the pipeline. */
+    private static final class HandshakeWatcher extends ChannelInboundHandlerAdapter {
+        private final Promise<Void> done;
 
-            @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
-                done.tryFailure(new javax.net.ssl.SSLException("the connection closed during the TLS handshake"));
-                ctx.fireChannelInactive();
+        HandshakeWatcher(Promise<Void> done) {
+            this.done = done;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent) {
+                SslHandshakeCompletionEvent completion = (SslHandshakeCompletionEvent) event;
+                ctx.pipeline().remove(this);
+                if (completion.isSuccess()) {
+                    done.trySuccess(null);
+                } else {
+                    done.tryFailure(completion.cause());
+                }
+                return;
             }
-        });
-        return done;
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.tryFailure(new javax.net.ssl.SSLException("the connection closed during the TLS handshake"));
+            ctx.fireChannelInactive();
+        }
     }
 
     private TransportException connectFailure(Throwable cause) {
