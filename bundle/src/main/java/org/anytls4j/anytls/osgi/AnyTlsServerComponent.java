@@ -10,21 +10,23 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.RequireServiceComponentRuntime;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One AnyTLS server per factory configuration of {@value ServerProperties#FACTORY_PID} (described by
  * {@link AnyTlsServerConfiguration}, whose {@code factoryPid} already designates this PID).
  *
- * <p>Activation fails, with an ERROR naming the property, only for a configuration that can never work; a busy
- * port is retried inside the {@link AnyTlsServerRuntime}. There is no modified method: any change restarts the
- * server. Reading Felix SCR 2.2's {@code SingleComponentManager.reconfigure}, a component in the failed-activation
- * state is deactivated and activated again when its configuration is updated, so correcting a configuration
- * brings the server up; what SCR never retries is an activation that failed with the configuration unchanged,
- * which is why nothing transient may fail activation here.
+ * <p>Activation never fails (toolchain pitfall 9): a configuration that cannot work is logged as one ERROR line
+ * naming the property and leaves the component active without a server, and a busy port is retried inside the
+ * {@link AnyTlsServerRuntime}. A changed configuration ({@link Modified}) is validated completely before anything
+ * running is touched: a rejected change leaves the running server as it was, an accepted one applies live
+ * ({@link AnyTlsServerRuntime#reconfigure}) without closing open sessions.
  *
  * <p>The component registers no service: it only listens.
  */
@@ -39,26 +41,41 @@ public final class AnyTlsServerComponent {
 
     private IoRuntime io;
     private AnyTlsServerRuntime runtime;
+    private CompletableFuture<InetSocketAddress> lastChange = CompletableFuture.completedFuture(null);
 
     @Activate
     void activate(Map<String, Object> properties) {
-        ServerSettings settings;
+        apply(properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    private void apply(Map<String, Object> properties) {
         try {
-            settings = ServerSettings.from(properties);
+            ServerSettings settings = ServerSettings.from(properties);
+            if (runtime == null) {
+                start(settings);
+            } else {
+                lastChange = runtime.reconfigure(settings);
+            }
         } catch (InvalidConfigurationException e) {
-            // The message names the property and masks secrets, so it is safe to log as it is.
-            LOG.log(System.Logger.Level.ERROR, "AnyTLS server configuration {0} rejected: {1}",
-                    properties.get("service.pid"), e.getMessage());
-            throw e;
+            // The message names the property, shows the value (masked when secret) and the reason: one line.
+            LOG.log(System.Logger.Level.ERROR, "AnyTLS server configuration {0} rejected, {1}: {2}",
+                    properties.get("service.pid"), runtime == null ? "server not started"
+                            : "the server keeps running with its previous configuration", e.getMessage());
         }
+    }
+
+    private void start(ServerSettings settings) {
         IoRuntime acquired = SharedIoRuntime.acquire();
         try {
             runtime = AnyTlsServerRuntime.start(settings, acquired);
             io = acquired;
         } catch (RuntimeException e) {
             SharedIoRuntime.release(acquired);
-            LOG.log(System.Logger.Level.ERROR, "AnyTLS server {0} not started: {1}", settings.name(),
-                    e.getMessage());
             throw e;
         }
     }
@@ -76,6 +93,11 @@ public final class AnyTlsServerComponent {
                 io = null;
             }
         }
+    }
+
+    /** How the latest accepted change ended (the listening address); for tests in this package. */
+    CompletableFuture<InetSocketAddress> lastChange() {
+        return lastChange;
     }
 
     /** The running server, or null when not active; for tests in this package. */
