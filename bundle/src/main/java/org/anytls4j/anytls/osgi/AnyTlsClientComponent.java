@@ -10,6 +10,7 @@ import org.anytls4j.anytls.client.AnyTlsClientTransport;
 import org.anytls4j.anytls.client.ReconfigurableClientTransport;
 import org.anytls4j.anytls.config.ClientProperties;
 import org.anytls4j.anytls.config.ClientSettings;
+import org.anytls4j.anytls.config.UnknownProperties;
 import org.anytls4j.anytls.config.InvalidConfigurationException;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.io.SharedIoRuntime;
@@ -107,6 +108,8 @@ public final class AnyTlsClientComponent implements NettyOutboundTransport {
 
     private void apply(Map<String, Object> properties) {
         Object pid = properties.get("service.pid");
+        UnknownProperties.warn(pid, properties, UnknownProperties.namesOf(AnyTlsClientConfiguration.class,
+                ClientProperties.class, TransportConstants.class));
         ClientSettings settings;
         try {
             settings = ClientSettings.from(properties);

@@ -3,6 +3,7 @@ package org.anytls4j.anytls.osgi;
 import org.anytls4j.anytls.config.InvalidConfigurationException;
 import org.anytls4j.anytls.config.ServerProperties;
 import org.anytls4j.anytls.config.ServerSettings;
+import org.anytls4j.anytls.config.UnknownProperties;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.io.SharedIoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServerRuntime;
@@ -16,6 +17,7 @@ import org.osgi.service.component.annotations.RequireServiceComponentRuntime;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,6 +40,8 @@ public final class AnyTlsServerComponent {
     private static final System.Logger LOG = System.getLogger(AnyTlsServerComponent.class.getName());
     /** Bounded so that stopping the bundle never hangs on a peer that does not answer. */
     static final Duration DEACTIVATION_TIMEOUT = Duration.ofSeconds(10);
+    private static final Set<String> KNOWN_PROPERTIES =
+            UnknownProperties.namesOf(AnyTlsServerConfiguration.class, ServerProperties.class);
 
     private IoRuntime io;
     private AnyTlsServerRuntime runtime;
@@ -54,6 +58,7 @@ public final class AnyTlsServerComponent {
     }
 
     private void apply(Map<String, Object> properties) {
+        UnknownProperties.warn(properties.get("service.pid"), properties, KNOWN_PROPERTIES);
         try {
             ServerSettings settings = ServerSettings.from(properties);
             if (runtime == null) {

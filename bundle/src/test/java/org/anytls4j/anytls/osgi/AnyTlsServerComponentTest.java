@@ -152,6 +152,18 @@ class AnyTlsServerComponentTest {
     }
 
     @Test
+    void aMisspelledKeyIsWarnedAboutAndKarafsKeysAreNot() throws Exception {
+        try (CapturedLog log = CapturedLog.of(org.anytls4j.anytls.config.UnknownProperties.class)) {
+            component.activate(properties("idleSesionTimeout", "10s", "service.factoryPid", "x",
+                    "felix.fileinstall.filename", "file:/x.cfg", "component.name", "c", "component.id", 1L));
+
+            assertThat(log.messages(Level.WARNING)).containsExactly("configuration org.anytls4j.anytls.server~test:"
+                    + " unknown property idleSesionTimeout; did you mean idleSessionTimeout?");
+        }
+        component.runtime().bound().get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
     void theComponentCanBeActivatedAgainAfterDeactivation() throws Exception {
         component.activate(properties());
         component.runtime().bound().get(20, TimeUnit.SECONDS);

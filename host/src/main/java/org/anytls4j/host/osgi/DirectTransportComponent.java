@@ -18,6 +18,7 @@ import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Network;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.OutboundTransport;
+import org.anytls4j.transport.api.TransportConstants;
 import org.anytls4j.transport.api.SessionSnapshot;
 import org.anytls4j.transport.api.TransportHealth;
 import org.anytls4j.transport.api.TransportStats;
@@ -54,9 +55,16 @@ public final class DirectTransportComponent implements NettyOutboundTransport {
     private final EventLoopGroup group;
     private final DirectTransport transport;
 
+    /** For tests: a configuration without the raw properties. */
+    DirectTransportComponent(DirectTransportConfiguration config) {
+        this(config, java.util.Map.of());
+    }
+
     /** @throws IllegalArgumentException naming the property, if the configuration is invalid */
     @Activate
-    public DirectTransportComponent(DirectTransportConfiguration config) {
+    public DirectTransportComponent(DirectTransportConfiguration config, java.util.Map<String, Object> properties) {
+        UnknownProperties.warn(properties.get("service.pid"), properties,
+                UnknownProperties.namesOf(DirectTransportConfiguration.class, TransportConstants.class));
         // Validate everything before any thread is started, so a bad configuration leaks nothing.
         String name = InstanceNames.check(config.transport_name(), "transport.name");
         Duration connectTimeout = DurationText.parsePositive(config.connectTimeout(), "connectTimeout");

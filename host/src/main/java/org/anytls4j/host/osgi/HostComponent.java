@@ -43,6 +43,8 @@ public final class HostComponent {
     static final String DEFAULT_OUTBOUND_TARGET = "(transport.name=direct)";
     private static final long BIND_RETRY_SECONDS = 5;
     private static final System.Logger LOG = System.getLogger(HostComponent.class.getName());
+    private static final java.util.Set<String> KNOWN_PROPERTIES =
+            UnknownProperties.namesOf(HostConfiguration.class);
 
     private final AtomicReference<NettyOutboundTransport> outbound = new AtomicReference<>();
     private final Object lock = new Object();
@@ -68,6 +70,7 @@ public final class HostComponent {
     }
 
     private void apply(HostConfiguration config, Map<String, Object> properties) {
+        UnknownProperties.warn(properties.get("service.pid"), properties, KNOWN_PROPERTIES);
         HostSettings next;
         try {
             next = HostSettings.from(config);

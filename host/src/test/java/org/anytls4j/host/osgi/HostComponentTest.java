@@ -124,6 +124,18 @@ class HostComponentTest {
             "ioThreads", new Object[] {"ioThreads", 0, "ioThreads"});
 
     @Test
+    void aMisspelledKeyIsWarnedAboutAndKarafsKeysAreNot() throws Exception {
+        try (CapturedLog log = CapturedLog.of(UnknownProperties.class)) {
+            component = new HostComponent(config(Map.of()), Map.of("service.pid", "org.anytls4j.host~1",
+                    "name", "host-test", "port", 0, "outbound.target", "(transport.name=x)",
+                    "felix.fileinstall.filename", "file:/x.cfg", "component.id", 1L, "handshakeTimout", "5s"));
+
+            assertThat(log.messages(Level.WARNING)).containsExactly("configuration org.anytls4j.host~1:"
+                    + " unknown property handshakeTimout; did you mean handshakeTimeout?");
+        }
+    }
+
+    @Test
     void anInvalidFirstConfigurationIsLoggedOnceNamingThePropertyAndActivationDoesNotFail() {
         for (Object[] invalid : INVALID.values()) {
             try (CapturedLog log = CapturedLog.of(HostComponent.class)) {
