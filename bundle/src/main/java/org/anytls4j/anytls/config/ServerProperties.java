@@ -23,6 +23,7 @@ public final class ServerProperties {
     public static final String CONNECT_TIMEOUT = "connectTimeout";
     public static final String FALLBACK = "fallback";
     public static final String TLS_PROVIDER = "tlsProvider";
+    public static final String STOP_GRACE_PERIOD = "stopGracePeriod";
 
     private ServerProperties() {
     }

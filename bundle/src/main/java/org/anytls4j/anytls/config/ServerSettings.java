@@ -16,6 +16,7 @@ import static org.anytls4j.anytls.config.ServerProperties.PADDING_SCHEME;
 import static org.anytls4j.anytls.config.ServerProperties.PADDING_SCHEME_FILE;
 import static org.anytls4j.anytls.config.ServerProperties.PORT;
 import static org.anytls4j.anytls.config.ServerProperties.PRIVATE_KEY_FILE;
+import static org.anytls4j.anytls.config.ServerProperties.STOP_GRACE_PERIOD;
 import static org.anytls4j.anytls.config.ServerProperties.TLS_PROVIDER;
 import static org.anytls4j.anytls.config.ServerProperties.USERS;
 
@@ -51,6 +52,10 @@ public final class ServerSettings {
     public static final Duration DEFAULT_IDLE_SESSION_TIMEOUT = Duration.ZERO;
     public static final int DEFAULT_MAX_STREAMS_PER_SESSION = 1024;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Long enough for a request in flight to finish, short enough that stopping never seems to hang. */
+    public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(5);
+    /** Bounds the grace period so that a bundle stop always ends. */
+    public static final Duration MAX_STOP_GRACE_PERIOD = Duration.ofMinutes(5);
     /** A scheme must fit one UpdatePaddingScheme frame (§4.1: the length field is 16 bits). */
     public static final int MAX_PADDING_SCHEME_BYTES = 65535;
 
@@ -71,12 +76,13 @@ public final class ServerSettings {
     private final Duration connectTimeout;
     private final Optional<HostPort> fallback;
     private final TlsProvider tlsProvider;
+    private final Duration stopGracePeriod;
 
     private ServerSettings(String name, String listenAddress, int port, Optional<Path> certificateFile,
             Optional<Path> privateKeyFile, List<ServerUser> users, byte[] paddingScheme,
             Optional<Path> paddingSchemeFile, Duration authTimeout, Duration handshakeTimeout,
             Duration idleSessionTimeout, int maxStreamsPerSession, Duration connectTimeout,
-            Optional<HostPort> fallback, TlsProvider tlsProvider) {
+            Optional<HostPort> fallback, TlsProvider tlsProvider, Duration stopGracePeriod) {
         this.name = name;
         this.listenAddress = listenAddress;
         this.port = port;
@@ -92,6 +98,7 @@ public final class ServerSettings {
         this.connectTimeout = connectTimeout;
         this.fallback = fallback;
         this.tlsProvider = tlsProvider;
+        this.stopGracePeriod = stopGracePeriod;
     }
 
     /**
@@ -121,6 +128,11 @@ public final class ServerSettings {
         Duration connectTimeout = config.positiveDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
         Optional<HostPort> fallback = config.hostPort(FALLBACK);
         TlsProvider tlsProvider = config.enumValue(TLS_PROVIDER, TlsProvider.AUTO);
+        Duration stopGracePeriod = config.duration(STOP_GRACE_PERIOD, DEFAULT_STOP_GRACE_PERIOD);
+        if (stopGracePeriod.compareTo(MAX_STOP_GRACE_PERIOD) > 0) {
+            throw InvalidConfigurationException.of(STOP_GRACE_PERIOD, stopGracePeriod,
+                    "at most " + MAX_STOP_GRACE_PERIOD.toMinutes() + " minutes");
+        }
 
         if (certificateFile.isPresent() && privateKeyFile.isEmpty()) {
             throw InvalidConfigurationException.of(PRIVATE_KEY_FILE, null,
@@ -138,11 +150,16 @@ public final class ServerSettings {
                 : paddingText.map(ServerSettings::paddingSchemeBytes).orElse(null);
         return new ServerSettings(name, listenAddress, port, certificateFile, privateKeyFile, users, paddingScheme,
                 paddingSchemeFile, authTimeout, handshakeTimeout, idleSessionTimeout, maxStreams, connectTimeout,
-                fallback, tlsProvider);
+                fallback, tlsProvider, stopGracePeriod);
     }
 
     public String name() {
         return name;
+    }
+
+    /** How long a stopping server lets open streams finish before it closes them. */
+    public Duration stopGracePeriod() {
+        return stopGracePeriod;
     }
 
     /** An IP literal (IPv6 without brackets); {@value #DEFAULT_LISTEN_ADDRESS} unless configured. */
@@ -254,13 +271,14 @@ public final class ServerSettings {
                 + ", idleSessionTimeout=" + idleSessionTimeout + ", maxStreamsPerSession=" + maxStreamsPerSession
                 + ", connectTimeout=" + connectTimeout
                 + ", fallback=" + fallback.map(HostPort::toString).orElse("<none>")
-                + ", tlsProvider=" + tlsProvider.name().toLowerCase(Locale.ROOT) + "]";
+                + ", tlsProvider=" + tlsProvider.name().toLowerCase(Locale.ROOT)
+                + ", stopGracePeriod=" + stopGracePeriod + "]";
     }
 
     private List<Object> fields() {
         return List.of(name, listenAddress, port, certificateFile, privateKeyFile, users, paddingSchemeFile,
                 authTimeout, handshakeTimeout, idleSessionTimeout, maxStreamsPerSession, connectTimeout, fallback,
-                tlsProvider);
+                tlsProvider, stopGracePeriod);
     }
 
     /** An IP literal only: a host name would need a DNS lookup at activation, which may block or fail. */

@@ -3,12 +3,14 @@ package org.anytls4j.anytls.osgi;
 import org.anytls4j.anytls.client.ReconfigurableClientTransport;
 import org.anytls4j.anytls.config.ClientProperties;
 import org.anytls4j.anytls.config.ClientSettings;
+import org.anytls4j.common.config.UnknownProperties;
 import org.anytls4j.anytls.config.InvalidConfigurationException;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.io.SharedIoRuntime;
 import org.anytls4j.anytls.management.ConfigurationLog;
 import org.anytls4j.common.service.TransportServiceProperties;
 import org.anytls4j.transport.api.OutboundTransport;
+import org.anytls4j.transport.api.TransportConstants;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -89,6 +91,8 @@ public final class AnyTlsClientComponent {
     private void apply(Map<String, Object> properties) {
         ConfigurationLog.record("AnyTLS transport " + properties.get("transport.name"), properties);
         Object pid = properties.get("service.pid");
+        UnknownProperties.warn(pid, properties, UnknownProperties.namesOf(AnyTlsClientConfiguration.class,
+                ClientProperties.class, TransportConstants.class));
         ClientSettings settings;
         try {
             settings = ClientSettings.from(properties);

@@ -1,38 +1,41 @@
 package org.anytls4j.anytls.osgi;
 
-import org.anytls4j.anytls.config.InvalidConfigurationException;
-import org.anytls4j.anytls.config.ServerProperties;
-import org.anytls4j.anytls.config.ServerSettings;
-import org.anytls4j.anytls.io.IoRuntime;
-import org.anytls4j.anytls.io.SharedIoRuntime;
 import org.anytls4j.anytls.management.ConfigurationLog;
 import org.anytls4j.anytls.management.ServerViewPublisher;
-import org.anytls4j.anytls.server.AnyTlsServerRuntime;
 import org.anytls4j.transport.api.server.ServerView;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.anytls4j.anytls.config.InvalidConfigurationException;
+import org.anytls4j.anytls.config.ServerProperties;
+import org.anytls4j.anytls.config.ServerSettings;
+import org.anytls4j.common.config.UnknownProperties;
+import org.anytls4j.anytls.io.IoRuntime;
+import org.anytls4j.anytls.io.SharedIoRuntime;
+import org.anytls4j.anytls.server.AnyTlsServerRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.RequireServiceComponentRuntime;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One AnyTLS server per factory configuration of {@value ServerProperties#FACTORY_PID} (described by
  * {@link AnyTlsServerConfiguration}, whose {@code factoryPid} already designates this PID).
  *
- * <p>Activation fails, with an ERROR naming the property, only for a configuration that can never work; a busy
- * port is retried inside the {@link AnyTlsServerRuntime}. There is no modified method: any change restarts the
- * server. Reading Felix SCR 2.2's {@code SingleComponentManager.reconfigure}, a component in the failed-activation
- * state is deactivated and activated again when its configuration is updated, so correcting a configuration
- * brings the server up; what SCR never retries is an activation that failed with the configuration unchanged,
- * which is why nothing transient may fail activation here.
+ * <p>Activation never fails (toolchain pitfall 9): a configuration that cannot work is logged as one ERROR line
+ * naming the property and leaves the component active without a server, and a busy port is retried inside the
+ * {@link AnyTlsServerRuntime}. A changed configuration ({@link Modified}) is validated completely before anything
+ * running is touched: a rejected change leaves the running server as it was, an accepted one applies live
+ * ({@link AnyTlsServerRuntime#reconfigure}) without closing open sessions.
  *
- * <p>The component registers no service through DS; it publishes a read-only {@link ServerView} of the running
- * server for operators' tools.
+ * <p>The component registers no service: it only listens.
  */
 // Requires SCR explicitly (toolchain pitfalls 1-3) instead of relying on what bnd derives from the XML.
 @RequireServiceComponentRuntime
@@ -42,32 +45,55 @@ public final class AnyTlsServerComponent {
     private static final System.Logger LOG = System.getLogger(AnyTlsServerComponent.class.getName());
     /** Bounded so that stopping the bundle never hangs on a peer that does not answer. */
     static final Duration DEACTIVATION_TIMEOUT = Duration.ofSeconds(10);
+    private static final Set<String> KNOWN_PROPERTIES =
+            UnknownProperties.namesOf(AnyTlsServerConfiguration.class, ServerProperties.class);
 
     private IoRuntime io;
     private AnyTlsServerRuntime runtime;
+    private CompletableFuture<InetSocketAddress> lastChange = CompletableFuture.completedFuture(null);
+    private BundleContext context;
     private ServiceRegistration<ServerView> view;
 
+    /** @param context where the server's read-only view is published; null in tests without a framework */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
+        apply(properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    private void apply(Map<String, Object> properties) {
+        UnknownProperties.warn(properties.get("service.pid"), properties, KNOWN_PROPERTIES);
         ConfigurationLog.record("AnyTLS server " + properties.get("name"), properties);
-        ServerSettings settings;
         try {
-            settings = ServerSettings.from(properties);
+            ServerSettings settings = ServerSettings.from(properties);
+            if (runtime == null) {
+                start(settings);
+            } else {
+                lastChange = runtime.reconfigure(settings);
+            }
         } catch (InvalidConfigurationException e) {
-            // The message names the property and masks secrets, so it is safe to log as it is.
-            LOG.log(System.Logger.Level.ERROR, "AnyTLS server configuration {0} rejected: {1}",
-                    properties.get("service.pid"), e.getMessage());
-            throw e;
+            // The message names the property, shows the value (masked when secret) and the reason: one line.
+            LOG.log(System.Logger.Level.ERROR, "AnyTLS server configuration {0} rejected, {1}: {2}",
+                    properties.get("service.pid"), runtime == null ? "server not started"
+                            : "the server keeps running with its previous configuration", e.getMessage());
         }
+    }
+
+    private void start(ServerSettings settings) {
         IoRuntime acquired = SharedIoRuntime.acquire();
         try {
             runtime = AnyTlsServerRuntime.start(settings, acquired);
             io = acquired;
-            view = ServerViewPublisher.publish(context, runtime);
+            if (context != null) {
+                view = ServerViewPublisher.publish(context, runtime);
+            }
         } catch (RuntimeException e) {
             SharedIoRuntime.release(acquired);
-            LOG.log(System.Logger.Level.ERROR, "AnyTLS server {0} not started: {1}", settings.name(),
-                    e.getMessage());
             throw e;
         }
     }
@@ -87,6 +113,11 @@ public final class AnyTlsServerComponent {
                 io = null;
             }
         }
+    }
+
+    /** How the latest accepted change ended (the listening address); for tests in this package. */
+    CompletableFuture<InetSocketAddress> lastChange() {
+        return lastChange;
     }
 
     /** The running server, or null when not active; for tests in this package. */

@@ -90,4 +90,10 @@ public @interface AnyTlsServerConfiguration {
                 @Option(value = "openssl", label = "OpenSSL (netty-tcnative)")
             })
     String tlsProvider() default "auto";
+
+    @AttributeDefinition(name = "Stop grace period",
+            description = "When the server stops (bundle stop, configuration deleted) it stops accepting at once "
+                    + "and lets open streams finish for at most this long before closing the rest; 0 closes them "
+                    + "at once. At most 5m. Default 5s.")
+    String stopGracePeriod() default "5s";
 }

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
@@ -21,6 +22,7 @@ import org.anytls4j.anytls.session.ServerSessionHandler;
 import org.anytls4j.anytls.session.ServerSessionOptions;
 import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.transport.api.server.UserActivity;
+import org.anytls4j.transport.api.TransportException;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -28,6 +30,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -35,17 +39,23 @@ import java.util.function.Supplier;
 /**
  * An AnyTLS server (inbound): TLS, authentication with optional fallback, sessions, and one outbound TCP connection
  * per stream, relayed both ways. Free of OSGi; the server component configures and runs one per configuration.
+ *
+ * <p>Its configuration can be replaced while it runs ({@link #reconfigure}): every new connection, session and
+ * stream reads the configuration current at that moment, so open sessions keep what they started with.
  */
 public final class AnyTlsServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AnyTlsServer.class.getName());
 
-    private final Builder config;
+    private volatile Builder config;
     private final ServerStats stats = new ServerStats();
     private final UserTally users = new UserTally();
     private final Instant since = Instant.now();
     private final ServerEventLog eventLog;
     private final ChannelGroup connections = new DefaultChannelGroup("anytls-server", GlobalEventExecutor.INSTANCE);
     private final AtomicLong sessionIds = new AtomicLong();
+    private final Set<ServerSessionHandler> sessions = ConcurrentHashMap.newKeySet();
+    /** Notified whenever a stream closes, for {@link #close(Duration, Duration)} to wait on. */
+    private final Object streamsChanged = new Object();
     /** The latest bind attempt; its channel is the listener once it succeeded. */
     private volatile ChannelFuture binding;
     private volatile boolean closed;
@@ -65,6 +75,44 @@ public final class AnyTlsServer implements AutoCloseable {
      * listener at once, so a server closed while binding never ends up listening.
      */
     public ChannelFuture start() {
+        ChannelFuture bound = bindListener(config.bindAddress);
+        binding = bound;
+        // close() writes `closed` then reads `binding`; we wrote `binding` and now read `closed`: with both
+        // volatile, at least one side sees the other, so a racing close never leaves a listener open.
+        if (closed) {
+            bound.channel().close();
+        }
+        return bound;
+    }
+
+    /**
+     * Listens on {@code address} and, once that bind succeeded, closes the previous listener; if the bind fails the
+     * previous listener stays. Open connections are not affected either way.
+     */
+    public ChannelFuture moveTo(SocketAddress address) {
+        ChannelFuture next = bindListener(address);
+        ChannelPromise moved = next.channel().newPromise();
+        next.addListener((ChannelFuture done) -> {
+            if (!done.isSuccess()) {
+                moved.setFailure(done.cause());
+                return;
+            }
+            ChannelFuture previous = binding;
+            binding = next;
+            if (closed) {
+                next.channel().close();
+            }
+            if (previous == null) {
+                moved.setSuccess();
+                return;
+            }
+            // Completes once the old listener is closed, so that no connection reaches it afterwards.
+            previous.channel().close().addListener(closedOld -> moved.setSuccess());
+        });
+        return moved;
+    }
+
+    private ChannelFuture bindListener(SocketAddress address) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(config.io.group())
                 .channel(config.io.serverSocketChannel())
@@ -79,20 +127,15 @@ public final class AnyTlsServer implements AutoCloseable {
                             channel.close(); // accepted while the listener was closing
                             return;
                         }
-                        SslHandler tls = config.tls.get().newHandler(channel.alloc());
-                        tls.setHandshakeTimeoutMillis(config.handshakeTimeout.toMillis());
+                        Builder current = config;
+                        SslHandler tls = current.tls.get().newHandler(channel.alloc());
+                        tls.setHandshakeTimeoutMillis(current.handshakeTimeout.toMillis());
                         channel.pipeline().addLast("tls", tls);
-                        channel.pipeline().addLast("auth", new ServerAuthHandler(config.users, config.authTimeout,
-                                config.fallback, user -> newSession(user), events));
+                        channel.pipeline().addLast("auth", new ServerAuthHandler(current.users,
+                                current.authTimeout, current.fallback, user -> newSession(current, user), events));
                     }
                 });
-        ChannelFuture bound = bootstrap.bind(config.bindAddress);
-        binding = bound;
-        // close() writes `closed` then reads `binding`; we wrote `binding` and now read `closed`: with both
-        // volatile, at least one side sees the other, so a racing close never leaves a listener open.
-        if (closed) {
-            bound.channel().close();
-        }
+        ChannelFuture bound = bootstrap.bind(address);
         bound.addListener((ChannelFuture done) -> {
             if (done.isSuccess()) {
                 LOG.log(System.Logger.Level.INFO, "AnyTLS server {0} listening on {1}", config.name,
@@ -102,8 +145,8 @@ public final class AnyTlsServer implements AutoCloseable {
         return bound;
     }
 
-    private ServerSessionHandler newSession(String user) {
-        ServerSessionOptions options = ServerSessionOptions.builder(config.name, this::newStreamHandler)
+    private ServerSessionHandler newSession(Builder config, String user) {
+        ServerSessionOptions options = ServerSessionOptions.builder(config.name, () -> newStreamHandler(config))
                 .paddingScheme(config.paddingScheme)
                 .maxStreamsPerSession(config.maxStreamsPerSession)
                 .idleSessionTimeout(config.idleSessionTimeout)
@@ -113,10 +156,12 @@ public final class AnyTlsServer implements AutoCloseable {
         users.sessionOpened(user);
         String sessionId = config.name + "-" + sessionIds.incrementAndGet();
         eventLog.sessionOpened(sessionId, user);
-        return new ServerSessionHandler(sessionId, user, options, events);
+        ServerSessionHandler session = new ServerSessionHandler(sessionId, user, options, events);
+        sessions.add(session);
+        return session;
     }
 
-    private ServerStreamHandler newStreamHandler() {
+    private ServerStreamHandler newStreamHandler(Builder config) {
         Bootstrap outbound = new Bootstrap()
                 .channel(config.io.socketChannel())
                 .resolver(config.io.resolver())
@@ -146,6 +191,7 @@ public final class AnyTlsServer implements AutoCloseable {
 
         @Override
         public void sessionClosed(ServerSessionHandler session) {
+            sessions.remove(session);
             stats.sessionsActive.decrement();
             users.sessionClosed(session.user());
             eventLog.sessionClosed(session.sessionId(), session.user(), session.closeCause());
@@ -163,6 +209,9 @@ public final class AnyTlsServer implements AutoCloseable {
             stats.bytesFromClients.add(stream.bytesRead());
             stats.bytesToClients.add(stream.bytesWritten());
             users.streamClosed(session.user(), stream.bytesRead(), stream.bytesWritten());
+            synchronized (streamsChanged) {
+                streamsChanged.notifyAll();
+            }
         }
     };
 
@@ -193,19 +242,75 @@ public final class AnyTlsServer implements AutoCloseable {
         return since;
     }
 
+    /**
+     * Replaces the configuration for what starts from now on (connections, sessions, streams); the listen
+     * address and the I/O runtime of {@code next} are ignored (see {@link #moveTo}).
+     */
+    public void reconfigure(Builder next) {
+        this.config = next.withDefaultUdp();
+    }
+
+    /**
+     * Closes the sessions of the users {@code removed} names, each on its own event loop.
+     *
+     * @return how many sessions were closed
+     */
+    public int closeSessionsOf(Set<String> removed, String why) {
+        int count = 0;
+        for (ServerSessionHandler session : sessions) {
+            Channel channel = session.channel();
+            if (channel != null && removed.contains(session.user())) {
+                count++;
+                TransportException cause = new TransportException(TransportException.Reason.UPSTREAM_AUTH,
+                        TransportException.Phase.DATA, config.name, why, null);
+                channel.eventLoop().execute(() -> session.closeSession(cause));
+            }
+        }
+        return count;
+    }
+
     /** Closes the listener first, then every connection; waits at most {@code timeout}. Not on an event loop. */
     public void close(Duration timeout) {
+        close(Duration.ZERO, timeout);
+    }
+
+    /**
+     * Stops accepting at once, lets open streams finish for at most {@code gracePeriod}, then closes every
+     * connection; returns within about {@code gracePeriod + timeout}. Not on an event loop.
+     */
+    public void close(Duration gracePeriod, Duration timeout) {
         closed = true;
-        long deadline = System.nanoTime() + timeout.toNanos();
         ChannelFuture bound = binding;
         if (bound != null) {
             // Closing a listener that is still binding is fine: the bind then fails and nothing listens.
             bound.channel().close().awaitUninterruptibly(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         }
+        awaitStreamsDrained(gracePeriod);
+        long deadline = System.nanoTime() + timeout.toNanos();
         long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         if (!connections.close().awaitUninterruptibly(left, TimeUnit.MILLISECONDS)) {
             LOG.log(System.Logger.Level.WARNING, "{0}: connections still closing after {1} ms", config.name,
                     timeout.toMillis());
+        }
+    }
+
+    private void awaitStreamsDrained(Duration gracePeriod) {
+        long deadline = System.nanoTime() + gracePeriod.toNanos();
+        synchronized (streamsChanged) {
+            long left;
+            while (stats.snapshot().streamsActive() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(streamsChanged, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        long unfinished = stats.snapshot().streamsActive();
+        if (unfinished > 0 && !gracePeriod.isZero()) {
+            LOG.log(System.Logger.Level.INFO, "{0}: closing {1} streams still open after the {2} ms grace period",
+                    config.name, unfinished, gracePeriod.toMillis());
         }
     }
 
@@ -294,12 +399,16 @@ public final class AnyTlsServer implements AutoCloseable {
         }
 
         public AnyTlsServer build() {
-            if (!udpCustomised) {
+            return new AnyTlsServer(withDefaultUdp());
+        }
+
+        private Builder withDefaultUdp() {
+            if (!udpCustomised && udp == null) {
                 Bootstrap datagrams = new Bootstrap().channel(io.datagramChannel());
                 Duration idle = udpIdleTimeout;
                 udp = () -> new UdpOverTcpServerHandler(datagrams, io.resolver(), idle);
             }
-            return new AnyTlsServer(this);
+            return this;
         }
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.anytls4j.anytls.config.InvalidConfigurationException;
 import org.anytls4j.anytls.config.ServerSettings;
+import org.anytls4j.anytls.config.ServerUser;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.session.ServerUsers;
@@ -17,7 +18,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -33,6 +38,11 @@ import java.util.concurrent.TimeUnit;
  * Declarative Services component whose activation failed is not activated again while its configuration stays
  * the same.
  *
+ * <p>{@link #reconfigure} applies a changed configuration to the running server after validating all of it:
+ * open sessions keep their values, new ones get the new values, sessions of removed users are closed, and a new
+ * listen address is bound before the old listener closes. {@link #close(Duration)} stops accepting at once and
+ * lets open streams finish for the configured {@link ServerSettings#stopGracePeriod()}.
+ *
  * <p>File checks and bind retries run on one small daemon thread owned by the runtime, never on an event loop.
  * Free of OSGi.
  */
@@ -40,11 +50,14 @@ public final class AnyTlsServerRuntime implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AnyTlsServerRuntime.class.getName());
     private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final ServerSettings settings;
+    private final IoRuntime io;
     private final ServerRuntimeTimings timings;
-    private final ServerCertificateSource certificates;
-    private final PaddingScheme paddingScheme;
     private final AnyTlsServer server;
+    private volatile ServerSettings settings;
+    private volatile ServerCertificateSource certificates;
+    private volatile PaddingScheme paddingScheme;
+    /** Where the server listens or tries to; reverts when moving to a new address fails. Guarded by lock. */
+    private InetSocketAddress listenTarget;
     private final ScheduledThreadPoolExecutor maintenance;
     private final CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     private final Object lock = new Object();
@@ -53,24 +66,15 @@ public final class AnyTlsServerRuntime implements AutoCloseable {
     private boolean closed;
 
     private AnyTlsServerRuntime(ServerSettings settings, IoRuntime io, ServerRuntimeTimings timings) {
+        this.io = io;
         this.settings = settings;
         this.timings = timings;
         // Everything that can reject the configuration runs before any thread or socket exists.
         ServerUsers users = ServerSettingsTranslator.users(settings);
         this.paddingScheme = ServerSettingsTranslator.paddingScheme(settings);
         this.certificates = ServerSettingsTranslator.certificates(settings);
-        AnyTlsServer.Builder builder = AnyTlsServer.builder(settings.name(), io, certificates::current, users)
-                .bind(ServerSettingsTranslator.bindAddress(settings))
-                .paddingScheme(() -> paddingScheme)
-                .authTimeout(settings.authTimeout())
-                .handshakeTimeout(settings.handshakeTimeout())
-                .idleSessionTimeout(settings.idleSessionTimeout())
-                .connectTimeout(settings.connectTimeout())
-                .maxStreamsPerSession(settings.maxStreamsPerSession());
-        settings.fallback().ifPresent(fallback -> builder.fallback(new TcpFallback(
-                new Bootstrap().channel(io.socketChannel()).resolver(io.resolver()),
-                ServerSettingsTranslator.fallbackAddress(fallback), settings.connectTimeout())));
-        this.server = builder.build();
+        this.server = serverConfiguration(settings, certificates, users, paddingScheme).build();
+        this.listenTarget = ServerSettingsTranslator.bindAddress(settings);
         this.maintenance = new ScheduledThreadPoolExecutor(1,
                 new DefaultThreadFactory("anytls4j-server-" + settings.name(), true));
         maintenance.setRemoveOnCancelPolicy(true);
@@ -96,6 +100,119 @@ public final class AnyTlsServerRuntime implements AutoCloseable {
         runtime.scheduleCertificateChecks();
         runtime.bind(timings.firstBindRetry());
         return runtime;
+    }
+
+    private AnyTlsServer.Builder serverConfiguration(ServerSettings settings, ServerCertificateSource certificates,
+                                                    ServerUsers users, PaddingScheme scheme) {
+        AnyTlsServer.Builder builder = AnyTlsServer.builder(settings.name(), io, certificates::current, users)
+                .bind(ServerSettingsTranslator.bindAddress(settings))
+                .paddingScheme(() -> scheme)
+                .authTimeout(settings.authTimeout())
+                .handshakeTimeout(settings.handshakeTimeout())
+                .idleSessionTimeout(settings.idleSessionTimeout())
+                .connectTimeout(settings.connectTimeout())
+                .maxStreamsPerSession(settings.maxStreamsPerSession());
+        settings.fallback().ifPresent(fallback -> builder.fallback(new TcpFallback(
+                new Bootstrap().channel(io.socketChannel()).resolver(io.resolver()),
+                ServerSettingsTranslator.fallbackAddress(fallback), settings.connectTimeout())));
+        return builder;
+    }
+
+    /**
+     * Applies {@code next} to the running server. Everything that can reject it (users, padding scheme, PEM files,
+     * TLS provider) is checked first; a rejected configuration changes nothing. Open sessions keep the values they
+     * started with; sessions of users that were removed (or whose password changed) are closed. A changed listen
+     * address is bound before the old listener closes; if that bind fails, the old listener stays and the failure
+     * is logged. Blocking file I/O: not on an event loop.
+     *
+     * @return completes with the listening address once the change is complete, or fails with the bind failure
+     *         of a new listen address (the old listener then stays)
+     * @throws InvalidConfigurationException naming the property whose value cannot be used
+     */
+    public CompletableFuture<InetSocketAddress> reconfigure(ServerSettings next) {
+        Objects.requireNonNull(next, "next");
+        ServerUsers users = ServerSettingsTranslator.users(next);
+        PaddingScheme scheme = ServerSettingsTranslator.paddingScheme(next);
+        ServerCertificateSource nextCertificates = sameCertificateSource(settings, next)
+                ? certificates : ServerSettingsTranslator.certificates(next);
+        CompletableFuture<InetSocketAddress> applied = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closed) {
+                applied.completeExceptionally(new IllegalStateException("AnyTLS server " + next.name()
+                        + " is closed"));
+                return applied;
+            }
+            ServerSettings previous = settings;
+            settings = next;
+            certificates = nextCertificates;
+            paddingScheme = scheme;
+            server.reconfigure(serverConfiguration(next, nextCertificates, users, scheme));
+            Set<String> removed = removedUsers(previous, next);
+            if (!removed.isEmpty()) {
+                int closedSessions = server.closeSessionsOf(removed, "user removed from the configuration");
+                LOG.log(System.Logger.Level.INFO, "AnyTLS server {0}: users {1} removed or changed; "
+                        + "closed their {2} sessions", next.name(), removed, closedSessions);
+            }
+            InetSocketAddress target = ServerSettingsTranslator.bindAddress(next);
+            if (!target.equals(listenTarget)) {
+                moveListener(listenTarget, target, next.name(), applied);
+            } else {
+                bound.whenComplete((address, failure) -> applied.complete(server.localAddress()));
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "AnyTLS server {0} reconfigured; open sessions keep their settings",
+                next.name());
+        return applied;
+    }
+
+    private static boolean sameCertificateSource(ServerSettings a, ServerSettings b) {
+        return a.certificateFile().equals(b.certificateFile()) && a.privateKeyFile().equals(b.privateKeyFile())
+                && a.tlsProvider() == b.tlsProvider() && a.handshakeTimeout().equals(b.handshakeTimeout());
+    }
+
+    private static Set<String> removedUsers(ServerSettings previous, ServerSettings next) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (ServerUser user : next.users()) {
+            kept.put(user.name(), user.password().reveal());
+        }
+        Set<String> removed = new HashSet<>();
+        for (ServerUser user : previous.users()) {
+            if (!user.password().reveal().equals(kept.get(user.name()))) {
+                removed.add(user.name());
+            }
+        }
+        return removed;
+    }
+
+    /** Holds {@link #lock}. */
+    private void moveListener(InetSocketAddress from, InetSocketAddress to, String name,
+                              CompletableFuture<InetSocketAddress> applied) {
+        listenTarget = to;
+        if (!bound.isDone()) {
+            bound.whenComplete((address, failure) -> applied.complete(server.localAddress()));
+            // Not listening yet: retry at the new address now; an attempt in flight retries there if it fails.
+            if (pendingBind != null) {
+                pendingBind.cancel(false);
+                pendingBind = null;
+                maintenance.execute(() -> bind(timings.firstBindRetry()));
+            }
+            return;
+        }
+        server.moveTo(to).addListener((ChannelFuture done) -> {
+            if (done.isSuccess()) {
+                applied.complete((InetSocketAddress) done.channel().localAddress());
+                return;
+            }
+            synchronized (lock) {
+                if (to.equals(listenTarget)) {
+                    // The old listener still runs; a repeated edit of the address tries the bind again.
+                    listenTarget = from;
+                }
+            }
+            LOG.log(System.Logger.Level.ERROR, "AnyTLS server {0} cannot listen on {1} ({2}); keeps listening on "
+                    + "{3}", name, to, done.cause().toString(), server.localAddress());
+            applied.completeExceptionally(done.cause());
+        });
     }
 
     private void scheduleCertificateChecks() {
@@ -124,9 +241,9 @@ public final class AnyTlsServerRuntime implements AutoCloseable {
                     return;
                 }
                 bindFailures++;
-                LOG.log(System.Logger.Level.ERROR, "AnyTLS server {0} cannot listen on {1}:{2} ({3}); "
-                        + "retrying in {4} ms", settings.name(), settings.listenAddress(),
-                        String.valueOf(settings.port()), done.cause().toString(), nextRetry.toMillis());
+                LOG.log(System.Logger.Level.ERROR, "AnyTLS server {0} cannot listen on {1} ({2}); "
+                        + "retrying in {3} ms", settings.name(), listenTarget, done.cause().toString(),
+                        nextRetry.toMillis());
                 pendingBind = maintenance.schedule(() -> bind(timings.nextBindRetry(nextRetry)),
                         nextRetry.toNanos(), TimeUnit.NANOSECONDS);
             }
@@ -210,8 +327,10 @@ public final class AnyTlsServerRuntime implements AutoCloseable {
     }
 
     /**
-     * Stops: no further bind retry or file check, then the listener closes, then every connection (and with them
-     * their sessions and streams). Returns within about {@code timeout}. Idempotent; not on an event loop.
+     * Stops: no further bind retry or file check, then the listener closes, open streams get the configured
+     * {@link ServerSettings#stopGracePeriod()} (at most {@code timeout}) to finish, then every connection closes
+     * (and with them their sessions and streams). Returns within about twice {@code timeout}. Idempotent; not on
+     * an event loop.
      */
     public void close(Duration timeout) {
         synchronized (lock) {
@@ -225,7 +344,8 @@ public final class AnyTlsServerRuntime implements AutoCloseable {
             }
         }
         maintenance.shutdownNow();
-        server.close(timeout);
+        Duration grace = settings.stopGracePeriod();
+        server.close(grace.compareTo(timeout) < 0 ? grace : timeout, timeout);
         bound.completeExceptionally(new IllegalStateException("AnyTLS server " + settings.name()
                 + " was closed before it could listen"));
         LOG.log(System.Logger.Level.INFO, "AnyTLS server {0} stopped", settings.name());

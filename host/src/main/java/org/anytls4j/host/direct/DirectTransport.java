@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -163,6 +164,8 @@ public final class DirectTransport implements NettyOutboundTransport, AutoClosea
                 timeoutMillis));
         channel.pipeline().addLast("traffic", traffic);
         if (udp) {
+            // Netty's default 2048-byte receive buffer would cut larger datagrams silently.
+            channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
             channel.pipeline().addLast("peers", new DatagramPeerCodec(name, request.udpMode(), destination,
                     resolver.getResolver(loop)));
         }

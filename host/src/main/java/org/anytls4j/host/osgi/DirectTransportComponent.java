@@ -1,5 +1,6 @@
 package org.anytls4j.host.osgi;
 
+import org.anytls4j.common.config.UnknownProperties;
 import org.anytls4j.common.config.DurationText;
 import org.anytls4j.common.config.InstanceNames;
 
@@ -24,6 +25,7 @@ import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Network;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.OutboundTransport;
+import org.anytls4j.transport.api.TransportConstants;
 import org.anytls4j.transport.api.SessionSnapshot;
 import org.anytls4j.transport.api.TransportHealth;
 import org.anytls4j.transport.api.TransportStats;
@@ -62,7 +64,11 @@ public final class DirectTransportComponent implements NettyOutboundTransport {
     public DirectTransportComponent(DirectTransportConfiguration config, BundleContext context,
                                     Map<String, Object> properties) {
         this(config);
-        registration = context.registerService(SERVICES, this, serviceProperties(properties));
+        UnknownProperties.warn(properties.get("service.pid"), properties,
+                UnknownProperties.namesOf(DirectTransportConfiguration.class, TransportConstants.class));
+        if (context != null) { // null only in tests without a framework
+            registration = context.registerService(SERVICES, this, serviceProperties(properties));
+        }
     }
 
     /** The transport without a service, for tests. */

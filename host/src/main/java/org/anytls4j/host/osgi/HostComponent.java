@@ -1,6 +1,8 @@
 package org.anytls4j.host.osgi;
 
+import org.anytls4j.common.config.UnknownProperties;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -23,13 +26,16 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>The {@code outbound} reference is DYNAMIC, GREEDY and OPTIONAL, so the listener never restarts because of a
  * transport: a transport that is unregistered and registered again (its configuration deleted and recreated), replaced by
  * a better-ranked match, or deployed after the host is picked up by the next request; while none matches
- * {@code outbound.target}, requests are refused with SOCKS5 0x01 / HTTP 503. Changing the host's own configuration,
- * {@code outbound.target} included, restarts the listener (there is no {@code @Modified}), which keeps the component
- * simple.
+ * {@code outbound.target}, requests are refused with SOCKS5 0x01 / HTTP 503.
  *
- * <p>Activation cannot fail because the port is busy (a failed DS activation is not retried, toolchain pitfall 9):
- * binding runs in the background and is retried every {@value #BIND_RETRY_SECONDS} s until it succeeds or the
- * component is deactivated.
+ * <p>A changed configuration ({@link Modified}) is validated completely first: a rejected change is logged as one
+ * ERROR line naming the property and leaves the running listener as it was. An accepted change builds a new
+ * listener; a new listen address is bound before the old listener closes (if the bind fails the old one stays),
+ * while a change of the same address replaces the listener in place.
+ *
+ * <p>Activation never fails (a failed DS activation is not retried, toolchain pitfall 9): an invalid first
+ * configuration is logged and waits for a corrected one, and binding runs in the background and is retried every
+ * {@value #BIND_RETRY_SECONDS} s until it succeeds or the component is deactivated.
  */
 @Component(name = HostConfiguration.PID, configurationPid = HostConfiguration.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
@@ -38,46 +44,112 @@ public final class HostComponent {
     static final String DEFAULT_OUTBOUND_TARGET = "(transport.name=direct)";
     private static final long BIND_RETRY_SECONDS = 5;
     private static final System.Logger LOG = System.getLogger(HostComponent.class.getName());
+    private static final java.util.Set<String> KNOWN_PROPERTIES =
+            UnknownProperties.namesOf(HostConfiguration.class);
 
     private final AtomicReference<NettyOutboundTransport> outbound = new AtomicReference<>();
-    private final ProxyServer server;
+    private final Object lock = new Object();
     private volatile boolean active = true;
+    /** Null while no valid configuration has been seen. Guarded by lock for writes. */
+    private volatile ProxyServer server;
+    private volatile HostSettings settings;
     private volatile ChannelFuture listening;
 
-    /** @throws IllegalArgumentException naming the property, if the configuration is invalid */
-    public HostComponent(HostConfiguration config) {
+    /** For tests: a configuration without the raw properties. */
+    HostComponent(HostConfiguration config) {
         this(config, Map.of());
     }
 
-    /**
-     * @param properties the raw configuration, only to log which properties changed since the last activation
-     * @throws IllegalArgumentException naming the property, if the configuration is invalid
-     */
     @Activate
     public HostComponent(HostConfiguration config, Map<String, Object> properties) {
-        ConfigurationLog.record("proxy '" + config.name() + "'", properties);
-        HostSettings settings = HostSettings.from(config);
-        this.server = ProxyServer.builder(settings.name(), outbound::get)
-                .bind(settings.listen())
-                .users(settings.users())
-                .openTimeout(settings.openTimeout())
-                .handshakeTimeout(settings.handshakeTimeout())
-                .ioThreads(settings.ioThreads())
-                .build();
-        startListening();
+        apply(config, properties);
     }
 
-    private void startListening() {
-        listening = server.start();
-        listening.addListener(bound -> {
-            if (bound.isSuccess() || !active) {
+    @Modified
+    void modified(HostConfiguration config, Map<String, Object> properties) {
+        apply(config, properties);
+    }
+
+    private void apply(HostConfiguration config, Map<String, Object> properties) {
+        UnknownProperties.warn(properties.get("service.pid"), properties, KNOWN_PROPERTIES);
+        ConfigurationLog.record("proxy '" + config.name() + "'", properties);
+        HostSettings next;
+        try {
+            next = HostSettings.from(config);
+        } catch (IllegalArgumentException rejected) {
+            // The message names the property and its value (never a password): one line, no stack trace.
+            LOG.log(System.Logger.Level.ERROR, "host configuration {0} rejected, {1}: {2}",
+                    properties.getOrDefault("service.pid", config.name()), server == null
+                            ? "no listener started" : "the listener keeps its previous configuration",
+                    rejected.getMessage());
+            return;
+        }
+        synchronized (lock) {
+            if (!active) {
                 return;
             }
-            LOG.log(System.Logger.Level.WARNING, () -> server + " cannot listen yet (" + bound.cause()
+            ProxyServer previous = server;
+            ProxyServer replacement = newServer(next);
+            if (previous == null || previous.localAddress() == null
+                    || next.listen().equals(settings.listen())) {
+                // Same address (or not listening yet): the address must be free for the replacement.
+                if (previous != null) {
+                    previous.close();
+                }
+                server = replacement;
+                settings = next;
+                startListening(replacement);
+                return;
+            }
+            moveTo(previous, replacement, next);
+        }
+    }
+
+    private ProxyServer newServer(HostSettings next) {
+        return ProxyServer.builder(next.name(), outbound::get)
+                .bind(next.listen())
+                .users(next.users())
+                .openTimeout(next.openTimeout())
+                .handshakeTimeout(next.handshakeTimeout())
+                .ioThreads(next.ioThreads())
+                .build();
+    }
+
+    /** Holds lock. Binds the replacement first; only once it listens does the previous listener close. */
+    private void moveTo(ProxyServer previous, ProxyServer replacement, HostSettings next) {
+        ChannelFuture attempt = replacement.start();
+        // Completes once the replacement is the current listener (or the move failed).
+        ChannelPromise moved = attempt.channel().newPromise();
+        listening = moved;
+        attempt.addListener(bound -> {
+            if (bound.isSuccess()) {
+                synchronized (lock) {
+                    server = replacement;
+                    settings = next;
+                }
+                GlobalEventExecutor.INSTANCE.execute(previous::close);
+                moved.setSuccess();
+                return;
+            }
+            LOG.log(System.Logger.Level.ERROR, () -> "host " + next.name() + " cannot listen on " + next.listen()
+                    + " (" + bound.cause() + "); keeps listening on " + previous.localAddress());
+            GlobalEventExecutor.INSTANCE.execute(replacement::close);
+            moved.setFailure(bound.cause());
+        });
+    }
+
+    private void startListening(ProxyServer target) {
+        ChannelFuture attempt = target.start();
+        listening = attempt;
+        attempt.addListener(bound -> {
+            if (bound.isSuccess() || !active || server != target) {
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, () -> target + " cannot listen yet (" + bound.cause()
                     + "); retrying in " + BIND_RETRY_SECONDS + " s");
             GlobalEventExecutor.INSTANCE.schedule(() -> {
-                if (active) {
-                    startListening();
+                if (active && server == target) {
+                    startListening(target);
                 }
             }, BIND_RETRY_SECONDS, TimeUnit.SECONDS);
         });
@@ -88,16 +160,21 @@ public final class HostComponent {
             policyOption = ReferencePolicyOption.GREEDY, target = DEFAULT_OUTBOUND_TARGET)
     void bindOutbound(NettyOutboundTransport transport) {
         outbound.set(transport);
-        LOG.log(System.Logger.Level.INFO, () -> "proxy '" + server.name() + "' now routes through transport '"
+        LOG.log(System.Logger.Level.INFO, () -> "proxy '" + proxyName() + "' now routes through transport '"
                 + transport.name() + "'");
     }
 
     /** A GREEDY replacement binds the new transport before it unbinds the old: only clear what is still current. */
     void unbindOutbound(NettyOutboundTransport transport) {
         if (outbound.compareAndSet(transport, null)) {
-            LOG.log(System.Logger.Level.INFO, () -> "proxy '" + server.name() + "' lost transport '"
+            LOG.log(System.Logger.Level.INFO, () -> "proxy '" + proxyName() + "' lost transport '"
                     + transport.name() + "'");
         }
+    }
+
+    private String proxyName() {
+        HostSettings current = settings;
+        return current == null ? "<not configured>" : current.name();
     }
 
     /** The transport requests go through now; for tests and diagnostics. */
@@ -105,18 +182,26 @@ public final class HostComponent {
         return outbound.get();
     }
 
-    /** The latest attempt to bind the listener. */
+    /** The latest attempt to bind a listener. */
     ChannelFuture listening() {
         return listening;
     }
 
+    /** The running listener, or null while no valid configuration has been seen. */
     ProxyServer server() {
         return server;
     }
 
     @Deactivate
     void deactivate() {
-        active = false;
-        server.close();
+        ProxyServer current;
+        synchronized (lock) {
+            active = false;
+            current = server;
+            server = null;
+        }
+        if (current != null) {
+            current.close();
+        }
     }
 }

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DatagramPacket;
@@ -36,6 +38,11 @@ import org.anytls4j.transport.api.netty.TransportDatagram;
  */
 final class Socks5UdpAssociation extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(Socks5UdpAssociation.class.getName());
+    /**
+     * Room for the largest UDP payload there is (65 507 bytes over IPv4), so that no datagram is ever cut:
+     * Netty's default receive buffer for datagram channels is 2048 bytes and truncates silently.
+     */
+    static final int MAX_DATAGRAM = 65536;
 
     private final ProxyOptions options;
     private final OpenRequest request;
@@ -44,6 +51,8 @@ final class Socks5UdpAssociation extends ChannelInboundHandlerAdapter {
     private Future<Channel> opening;
     /** The client's UDP address once known; read from the flow's thread, which may be another loop. */
     private volatile InetSocketAddress clientUdp;
+    /** Datagrams that could not be sent whole (too large for the path, say) and were dropped. */
+    private long dropped;
 
     Socks5UdpAssociation(ProxyOptions options, OpenRequest request) {
         this.options = options;
@@ -64,10 +73,18 @@ final class Socks5UdpAssociation extends ChannelInboundHandlerAdapter {
         ChannelFuture binding = new Bootstrap()
                 .group(control.eventLoop())
                 .channel(NioDatagramChannel.class)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(ChannelOption.SO_RCVBUF, 4 * MAX_DATAGRAM)
                 .handler(new FromClient())
                 .bind(local.getAddress(), 0);
         relay = binding.channel();
-        control.closeFuture().addListener(closed -> relay.close());
+        control.closeFuture().addListener(closed -> {
+            relay.close();
+            if (dropped > 0) {
+                LOG.log(System.Logger.Level.INFO, () -> "UDP association " + request + " dropped " + dropped
+                        + " datagrams that could not be sent whole");
+            }
+        });
         binding.addListener(bound -> {
             if (!bound.isSuccess()) {
                 LOG.log(System.Logger.Level.WARNING, () -> "cannot bind a UDP relay socket on " + local.getAddress()
@@ -152,6 +169,19 @@ final class Socks5UdpAssociation extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    private void countIfDropped(Future<?> written) {
+        if (!written.isSuccess()) {
+            // Listeners run on the write's loop; the count is only read when the control connection closes.
+            control.eventLoop().execute(() -> dropped++);
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram: " + written.cause());
+        }
+    }
+
+    /** Datagrams that were dropped because they could not be sent whole; for tests. */
+    long dropped() {
+        return dropped;
+    }
+
     /** Client datagrams on the relay socket, unwrapped and sent through the flow. */
     private final class FromClient extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
@@ -168,8 +198,8 @@ final class Socks5UdpAssociation extends ChannelInboundHandlerAdapter {
                         + malformed.getMessage());
                 return;
             }
-            // A failed write is a lost datagram, which UDP allows; nothing to report.
-            flow.writeAndFlush(datagram);
+            // A failed write (too large for the path, say) is a lost datagram, which UDP allows: counted, not cut.
+            flow.writeAndFlush(datagram).addListener(written -> countIfDropped(written));
         }
 
         @Override
@@ -193,7 +223,8 @@ final class Socks5UdpAssociation extends ChannelInboundHandlerAdapter {
                 return;
             }
             ByteBuf header = Socks5UdpHeader.encode(relay.alloc(), datagram.peer());
-            relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(header, datagram.content()), client));
+            relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(header, datagram.content()), client))
+                    .addListener(written -> countIfDropped(written));
         }
     }
 }

@@ -1,11 +1,14 @@
 package org.anytls4j.host.osgi;
 
+import org.anytls4j.common.config.UnknownProperties;
 import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.anytls4j.host.testing.ComponentDescriptions;
 import org.anytls4j.host.testing.Configs;
+import org.anytls4j.testkit.CapturedLog;
 import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Network;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,21 @@ class DirectTransportComponentTest {
             assertThat(component.name()).isEqualTo("d1");
         } finally {
             component.deactivate();
+        }
+    }
+
+    @Test
+    void aMisspelledKeyIsWarnedAboutAndKarafsAndTheComponentsOwnKeysAreNot() {
+        try (CapturedLog log = CapturedLog.of(UnknownProperties.class)) {
+            DirectTransportComponent component = new DirectTransportComponent(config(Map.of("transport.name", "d2")), null,
+                    Map.of("service.pid", "org.anytls4j.host.direct~d2", "transport.name", "d2",
+                            "transport.type", "direct", "transport.networks", new String[] {"tcp", "udp"},
+                            "felix.fileinstall.filename", "file:/x.cfg", "component.name", "c",
+                            "conectTimeout", "5s"));
+            component.deactivate();
+
+            assertThat(log.messages(Level.WARNING)).containsExactly("configuration org.anytls4j.host.direct~d2:"
+                    + " unknown property conectTimeout; did you mean connectTimeout?");
         }
     }
 

@@ -1,11 +1,17 @@
 package org.anytls4j.host.osgi;
 
+import org.anytls4j.common.config.UnknownProperties;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.anytls4j.host.direct.DirectTransport;
 import org.anytls4j.host.testing.ComponentDescriptions;
 import org.anytls4j.host.testing.Configs;
@@ -13,6 +19,7 @@ import org.anytls4j.host.testing.FailingTransport;
 import org.anytls4j.host.testing.NioGroups;
 import org.anytls4j.host.testing.RawClient;
 import org.anytls4j.host.testing.Socks5;
+import org.anytls4j.testkit.CapturedLog;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.transport.api.TransportException.Reason;
 import org.junit.jupiter.api.AfterAll;
@@ -109,20 +116,95 @@ class HostComponentTest {
         assertThat(component.server().localAddress().getAddress().isLoopbackAddress()).isTrue();
     }
 
+    private static final Map<String, Object[]> INVALID = Map.of(
+            "listenAddress", new Object[] {"listenAddress", "localhost", "not a host name"},
+            "port", new Object[] {"port", 70000, "port must be in 0..65535, got 70000"},
+            "name", new Object[] {"name", "bad name", "name must be"},
+            "openTimeout", new Object[] {"openTimeout", "soon", "openTimeout"},
+            ".users", new Object[] {".users", new String[] {"nopassword"}, ".users entry 1"},
+            "ioThreads", new Object[] {"ioThreads", 0, "ioThreads"});
+
     @Test
-    void invalidConfigurationNamesTheProperty() {
-        assertThatThrownBy(() -> new HostComponent(config(Map.of("listenAddress", "localhost"))))
-                .hasMessageContaining("listenAddress").hasMessageContaining("not a host name");
-        assertThatThrownBy(() -> new HostComponent(config(Map.of("port", 70000))))
-                .hasMessageContaining("port must be in 0..65535, got 70000");
-        assertThatThrownBy(() -> new HostComponent(config(Map.of("name", "bad name"))))
-                .hasMessageContaining("name must be");
-        assertThatThrownBy(() -> new HostComponent(config(Map.of("openTimeout", "soon"))))
-                .hasMessageContaining("openTimeout");
-        assertThatThrownBy(() -> new HostComponent(config(Map.of(".users", new String[] {"nopassword"}))))
-                .hasMessageContaining(".users entry 1");
-        assertThatThrownBy(() -> new HostComponent(config(Map.of("ioThreads", 0))))
-                .hasMessageContaining("ioThreads");
+    void aMisspelledKeyIsWarnedAboutAndKarafsKeysAreNot() throws Exception {
+        try (CapturedLog log = CapturedLog.of(UnknownProperties.class)) {
+            component = new HostComponent(config(Map.of()), Map.of("service.pid", "org.anytls4j.host~1",
+                    "name", "host-test", "port", 0, "outbound.target", "(transport.name=x)",
+                    "felix.fileinstall.filename", "file:/x.cfg", "component.id", 1L, "handshakeTimout", "5s"));
+
+            assertThat(log.messages(Level.WARNING)).containsExactly("configuration org.anytls4j.host~1:"
+                    + " unknown property handshakeTimout; did you mean handshakeTimeout?");
+        }
+    }
+
+    @Test
+    void anInvalidFirstConfigurationIsLoggedOnceNamingThePropertyAndActivationDoesNotFail() {
+        for (Object[] invalid : INVALID.values()) {
+            try (CapturedLog log = CapturedLog.of(HostComponent.class)) {
+                HostComponent rejected = new HostComponent(config(Map.of((String) invalid[0], invalid[1])));
+
+                assertThat(rejected.server()).isNull();
+                assertThat(log.messages(Level.SEVERE)).singleElement().asString().contains((String) invalid[2]);
+                assertThat(log.anyStackTrace()).isFalse();
+                rejected.deactivate();
+            }
+        }
+    }
+
+    @Test
+    void aRejectedChangeKeepsThePreviousListenerRunningAndLogsOneLine() throws Exception {
+        component = new HostComponent(config(Map.of()));
+        awaitListening();
+        var running = component.server();
+        var address = running.localAddress();
+        for (Object[] invalid : INVALID.values()) {
+            try (CapturedLog log = CapturedLog.of(HostComponent.class)) {
+                component.modified(config(Map.of((String) invalid[0], invalid[1])), Map.of("service.pid", "h~1"));
+
+                assertThat(log.messages(Level.SEVERE)).singleElement().asString()
+                        .contains("h~1", (String) invalid[2], "previous configuration");
+                assertThat(log.anyStackTrace()).isFalse();
+            }
+            assertThat(component.server()).isSameAs(running);
+            new Socket(address.getAddress(), address.getPort()).close();
+        }
+    }
+
+    @Test
+    void aNewListenAddressIsBoundBeforeTheOldListenerCloses() throws Exception {
+        component = new HostComponent(config(Map.of()));
+        awaitListening();
+        var old = component.server().localAddress();
+        int free;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            free = probe.getLocalPort();
+        }
+
+        component.modified(config(Map.of("port", free)), Map.of());
+
+        awaitListening();
+        assertThat(component.server().localAddress().getPort()).isEqualTo(free);
+        // The old listener is closed on the global executor right after the new one listens.
+        assertThat(GlobalEventExecutor.INSTANCE.submit(() -> { }).await(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> new Socket(old.getAddress(), old.getPort()).close())
+                .isInstanceOf(ConnectException.class);
+        new Socket(InetAddress.getLoopbackAddress(), free).close();
+    }
+
+    @Test
+    void aListenAddressThatCannotBeBoundKeepsTheOldListener() throws Exception {
+        component = new HostComponent(config(Map.of()));
+        awaitListening();
+        var running = component.server();
+        var old = running.localAddress();
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             CapturedLog log = CapturedLog.of(HostComponent.class)) {
+            component.modified(config(Map.of("port", busy.getLocalPort())), Map.of());
+
+            assertThat(component.listening().await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(component.listening().isSuccess()).isFalse();
+            assertThat(component.server()).isSameAs(running);
+            new Socket(old.getAddress(), old.getPort()).close();
+        }
     }
 
     @Test

@@ -218,6 +218,32 @@ class Socks5ProxyTest {
     }
 
     @Test
+    void datagramsOfEverySizeASocks5RequestCanCarryComeBackIntact() throws Exception {
+        try (UdpEchoServer udpEcho = new UdpEchoServer(group);
+             RawClient control = new RawClient(startProxy(ProxyUsers.none()));
+             DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp.setSoTimeout(RawClient.TIMEOUT_MILLIS);
+            udp.setReceiveBufferSize(1 << 20);
+            Socks5.greet(control, Socks5.NO_AUTH);
+            Socks5.Reply reply = Socks5.command(control, Socks5.UDP_ASSOCIATE,
+                    (InetSocketAddress) udp.getLocalSocketAddress());
+            assertThat(reply.code).isZero();
+            java.util.Random random = new java.util.Random(5);
+            for (int size : new int[] {1, 1400, 2048, 2049, 8000, 65_497}) {
+                byte[] payload = new byte[size];
+                random.nextBytes(payload);
+                byte[] request = Socks5.udpDatagram(udpEcho.address(), payload);
+                udp.send(new DatagramPacket(request, request.length, reply.bound));
+                byte[] buffer = new byte[65_536];
+                DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
+                udp.receive(answer);
+                assertThat(answer.getLength()).as("size %d", size).isEqualTo(request.length);
+                assertThat(Arrays.copyOf(buffer, answer.getLength())).as("size %d", size).isEqualTo(request);
+            }
+        }
+    }
+
+    @Test
     void closingTheControlConnectionEndsTheUdpFlow() throws Exception {
         InetSocketAddress address = startProxy(ProxyUsers.none());
         RecordingTransport recording = new RecordingTransport(direct);

@@ -18,6 +18,8 @@ public final class UdpEchoServer implements AutoCloseable {
         socket = BoundedWait.sync(new Bootstrap()
                 .group(group)
                 .channel(NioDatagramChannel.class)
+                .option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR,
+                        new io.netty.channel.FixedRecvByteBufAllocator(65536))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {

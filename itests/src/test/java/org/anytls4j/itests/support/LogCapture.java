@@ -81,6 +81,11 @@ public final class LogCapture implements AutoCloseable {
         return records.stream().map(LogCapture::text).toList();
     }
 
+    /** The stack traces among the records: what a log file would show below a line. */
+    public synchronized List<Throwable> thrown() {
+        return records.stream().map(LogRecord::getThrown).filter(java.util.Objects::nonNull).toList();
+    }
+
     public synchronized void clear() {
         records.clear();
     }
