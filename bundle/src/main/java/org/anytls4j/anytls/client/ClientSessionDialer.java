@@ -33,6 +33,8 @@ import java.util.function.Supplier;
  * listener.
  */
 final class ClientSessionDialer implements SessionDialer<PooledClientSession> {
+    private static final System.Logger LOG = System.getLogger(ClientSessionDialer.class.getName());
+
     private final ClientTransportOptions options;
     private final IoRuntime io;
     private final ClientSessionConnector connector;
@@ -79,6 +81,8 @@ final class ClientSessionDialer implements SessionDialer<PooledClientSession> {
             PooledClientSession session = new PooledClientSession(options.name(), handler, wallClock.instant());
             sessions.put(handler, session);
             if (handler.isOpen()) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "session " + handler.sessionId() + " to "
+                        + options.server() + " opened");
                 dialed.complete(session);
                 return;
             }
@@ -99,6 +103,8 @@ final class ClientSessionDialer implements SessionDialer<PooledClientSession> {
 
         @Override
         public void sessionClosed(ClientSessionHandler session, TransportException cause) {
+            LOG.log(System.Logger.Level.DEBUG,
+                    () -> "session " + session.sessionId() + " closed: " + cause.getMessage());
             PooledClientSession pooled = sessions.remove(session);
             if (pooled != null) {
                 sessionClosed.accept(pooled,
