@@ -21,12 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.X509ExtendedKeyManager;
-import java.net.Socket;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLHandshakeException;
 import java.nio.file.Path;
@@ -358,58 +353,11 @@ class ClientSslContextsTest {
      * certificate's bytes, which Netty's LazyX509Certificate carries without parsing.
      */
     private TlsLoopback.EchoServer emptyDnServer(TestPki.EmptyDnCertificate certificate) throws Exception {
-        SslContext context = SslContextBuilder.forServer(new SingleKeyManager(
+        SslContext context = SslContextBuilder.forServer(new DerOnlyKeyManager(
                         certificate.keyPair().getPrivate(), new LazyX509Certificate(certificate.der())))
                 .sslProvider(SslProvider.OPENSSL)
                 .build();
         return track(TlsLoopback.EchoServer.start(group, context));
-    }
-
-    /** Serves one key and certificate for every request, touching the certificate only through getEncoded(). */
-    private static final class SingleKeyManager extends X509ExtendedKeyManager {
-        private static final String ALIAS = "only";
-        private final PrivateKey key;
-        private final X509Certificate certificate;
-
-        SingleKeyManager(PrivateKey key, X509Certificate certificate) {
-            this.key = key;
-            this.certificate = certificate;
-        }
-
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return ALIAS;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return ALIAS;
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return new String[] {ALIAS};
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return new X509Certificate[] {certificate};
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return key;
-        }
     }
 
     private static String causes(Throwable failure) {

@@ -2,10 +2,8 @@ package org.anytls4j.anytls.tls;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.anytls4j.anytls.testing.ExpectingCollector;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -29,7 +27,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.SSLHandshakeException;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -257,7 +254,7 @@ class FingerprintEngineTest {
     static final class Client implements AutoCloseable {
         final Channel channel;
         final FingerprintTlsHandler tls;
-        private final Collector collector = new Collector();
+        private final ExpectingCollector collector = new ExpectingCollector();
 
         private Client(EventLoopGroup group, int port, FingerprintTls engine, String peerHost)
                 throws InterruptedException {
@@ -305,40 +302,4 @@ class FingerprintEngineTest {
         }
     }
 
-    private static final class Collector extends ChannelInboundHandlerAdapter {
-        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-        private int expected;
-        private CompletableFuture<byte[]> pending;
-
-        synchronized CompletableFuture<byte[]> expect(int bytes) {
-            received.reset();
-            expected = bytes;
-            pending = new CompletableFuture<>();
-            return pending;
-        }
-
-        @Override
-        public synchronized void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf buf = (ByteBuf) msg;
-            try {
-                byte[] chunk = new byte[buf.readableBytes()];
-                buf.readBytes(chunk);
-                received.writeBytes(chunk);
-            } finally {
-                buf.release();
-            }
-            if (pending != null && received.size() >= expected) {
-                pending.complete(received.toByteArray());
-                pending = null;
-            }
-        }
-
-        @Override
-        public synchronized void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (pending != null) {
-                pending.completeExceptionally(cause);
-            }
-            ctx.close();
-        }
-    }
 }

@@ -1,17 +1,14 @@
 package org.anytls4j.anytls.tls.fingerprint;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.anytls4j.anytls.testing.ExpectingCollector;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.Future;
 
-import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +18,9 @@ final class FingerprintClient implements AutoCloseable {
 
     final Channel channel;
     final FingerprintTlsHandler tls;
-    private final Collector collector;
+    private final ExpectingCollector collector;
 
-    private FingerprintClient(Channel channel, FingerprintTlsHandler tls, Collector collector) {
+    private FingerprintClient(Channel channel, FingerprintTlsHandler tls, ExpectingCollector collector) {
         this.channel = channel;
         this.tls = tls;
         this.collector = collector;
@@ -32,7 +29,7 @@ final class FingerprintClient implements AutoCloseable {
     static FingerprintClient connect(EventLoopGroup group, int port, FingerprintTls engine, String peerHost)
             throws InterruptedException {
         FingerprintTlsHandler tls = engine.newHandler(peerHost, port);
-        Collector collector = new Collector();
+        ExpectingCollector collector = new ExpectingCollector();
         Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -79,43 +76,5 @@ final class FingerprintClient implements AutoCloseable {
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
-    }
-
-    /** Collects inbound bytes; completes the pending expectation once enough arrived. */
-    private static final class Collector extends ChannelInboundHandlerAdapter {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private CompletableFuture<byte[]> pending;
-        private int expected;
-
-        synchronized CompletableFuture<byte[]> expect(int count) {
-            bytes.reset();
-            expected = count;
-            pending = new CompletableFuture<>();
-            return pending;
-        }
-
-        @Override
-        public synchronized void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf buf = (ByteBuf) msg;
-            try {
-                byte[] chunk = new byte[buf.readableBytes()];
-                buf.readBytes(chunk);
-                bytes.writeBytes(chunk);
-            } finally {
-                buf.release();
-            }
-            if (pending != null && bytes.size() >= expected) {
-                pending.complete(bytes.toByteArray());
-                pending = null;
-            }
-        }
-
-        @Override
-        public synchronized void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (pending != null) {
-                pending.completeExceptionally(cause);
-            }
-            ctx.close();
-        }
     }
 }
