@@ -215,9 +215,7 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
         ctx.write(new Frame(Command.PSH, streamId, address), ctx.voidPromise());
         if (earlyData && firstPayload == null) {
             // The stream's first flush sends SYN, address and data together; a silent application only waits a little.
-            ctx.executor().schedule(() -> {
-                ctx.flush();
-            }, EARLY_DATA_HOLD_NANOS, TimeUnit.NANOSECONDS);
+            ctx.executor().schedule(ctx::flush, EARLY_DATA_HOLD_NANOS, TimeUnit.NANOSECONDS);
         } else {
             // The flush ends packet 1 on a new session: Settings, SYN and address travel together.
             ctx.flush();

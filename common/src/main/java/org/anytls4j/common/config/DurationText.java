@@ -53,20 +53,28 @@ public final class DurationText {
      * @throws IllegalArgumentException naming {@code property} and the text, if it is not a duration or not positive
      */
     public static Duration parsePositive(String text, String property) {
-        if (text == null) {
-            throw new IllegalArgumentException(property + " is required (" + EXPECTED + ")");
-        }
-        Duration duration;
-        try {
-            duration = parse(text.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(property + " is not a valid duration: '" + text + "' ("
-                    + e.getMessage() + ")", e);
-        }
+        Duration duration = parseNonNegative(text, property);
         if (duration.isZero()) {
             throw new IllegalArgumentException(property + " must be positive, got '" + text + "'");
         }
         return duration;
+    }
+
+    /**
+     * Parses a duration of zero or more; surrounding white space is ignored.
+     *
+     * @throws IllegalArgumentException naming {@code property} and the text, if it is not a duration
+     */
+    public static Duration parseNonNegative(String text, String property) {
+        if (text == null) {
+            throw new IllegalArgumentException(property + " is required (" + EXPECTED + ")");
+        }
+        try {
+            return parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + " is not a valid duration: '" + text + "' ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     private static Duration parseIso(String text) {

@@ -36,4 +36,16 @@ class DurationTextTest {
                 .hasMessageContaining("handshakeTimeout must be positive");
         assertThatThrownBy(() -> DurationText.parsePositive(null, "openTimeout")).hasMessageContaining("openTimeout");
     }
+
+    @Test
+    void zeroOrMoreNamesThePropertyWhenTheTextIsNoDuration() {
+        assertThat(DurationText.parseNonNegative(" 1m30s ", "p")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(DurationText.parseNonNegative("0", "p")).isZero();
+        assertThatThrownBy(() -> DurationText.parseNonNegative("5 minutes", "probeInterval"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("probeInterval is not a valid duration: '5 minutes'");
+        assertThatThrownBy(() -> DurationText.parseNonNegative("PTxS", "tolerance")).hasMessageContaining("tolerance");
+        assertThatThrownBy(() -> DurationText.parseNonNegative(null, "openTimeout"))
+                .hasMessageContaining("openTimeout");
+    }
 }

@@ -1,5 +1,7 @@
 package org.anytls4j.group.osgi;
 
+import org.anytls4j.common.config.DurationText;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,12 +25,12 @@ final class GroupSettingsReader {
                 .selected(config.selected())
                 .probeHttpPath(config.probeHttpPath() == null ? null : config.probeHttpPath().trim())
                 .probeExpectedStatus(config.probeExpectedStatus())
-                .probeInterval(Durations.parse(config.probeInterval(), "probeInterval"))
-                .probeTimeout(Durations.parse(config.probeTimeout(), "probeTimeout"))
-                .tolerance(Durations.parse(config.tolerance(), "tolerance"))
+                .probeInterval(DurationText.parseNonNegative(config.probeInterval(), "probeInterval"))
+                .probeTimeout(DurationText.parseNonNegative(config.probeTimeout(), "probeTimeout"))
+                .tolerance(DurationText.parseNonNegative(config.tolerance(), "tolerance"))
                 .lazy(config.lazy())
                 .failureThreshold(config.failureThreshold())
-                .openTimeout(Durations.parse(config.openTimeout(), "openTimeout"));
+                .openTimeout(DurationText.parseNonNegative(config.openTimeout(), "openTimeout"));
         String probe = config.probe() == null ? "" : config.probe().trim();
         if (!probe.isEmpty()) {
             try {
