@@ -1,6 +1,6 @@
 package org.anytls4j.anytls.management;
 
-import org.anytls4j.transport.api.ops.ConfigurationChanges;
+import org.anytls4j.common.config.ConfigurationChanges;
 
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package org.anytls4j.anytls.server;
 
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.anytls4j.transport.api.TransportException;
-import org.anytls4j.transport.api.ops.RateLimitedLog;
+import org.anytls4j.common.log.RateLimitedLog;
 
 import java.net.SocketAddress;
 import java.time.Duration;

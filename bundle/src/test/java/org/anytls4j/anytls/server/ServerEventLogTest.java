@@ -1,6 +1,6 @@
 package org.anytls4j.anytls.server;
 
-import org.anytls4j.transport.api.ops.RateLimitedLog;
+import org.anytls4j.common.log.RateLimitedLog;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

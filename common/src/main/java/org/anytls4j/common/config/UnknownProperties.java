@@ -18,7 +18,8 @@ import java.util.TreeSet;
  */
 public final class UnknownProperties {
     private static final System.Logger LOG = System.getLogger(UnknownProperties.class.getName());
-    private static final String[] FRAMEWORK_PREFIXES = {"service.", "component.", "felix.fileinstall.", "osgi.ds."};
+    private static final String[] FRAMEWORK_PREFIXES = {"service.", "component.", "felix.fileinstall.", "osgi.ds.",
+        "objectClass"};
 
     private UnknownProperties() {
     }
@@ -99,7 +100,8 @@ public final class UnknownProperties {
         return name.toString();
     }
 
-    private static boolean addedByFramework(String key) {
+    /** Whether the framework, the component runtime or File Install put this key into a configuration. */
+    static boolean addedByFramework(String key) {
         for (String prefix : FRAMEWORK_PREFIXES) {
             if (key.startsWith(prefix)) {
                 return true;

@@ -1,7 +1,7 @@
 package org.anytls4j.host.osgi;
 
 import java.util.Map;
-import org.anytls4j.transport.api.ops.ConfigurationChanges;
+import org.anytls4j.common.config.ConfigurationChanges;
 
 /**
  * Logs, at INFO, which properties of a host component's configuration changed, secrets as {@code <changed>}. The

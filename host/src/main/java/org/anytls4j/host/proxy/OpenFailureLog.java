@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.TransportException.Reason;
-import org.anytls4j.transport.api.ops.RateLimitedLog;
+import org.anytls4j.common.log.RateLimitedLog;
 
 /**
  * One INFO line per failed open, naming the proxy, the transport, the destination, the reason and the phase, so that

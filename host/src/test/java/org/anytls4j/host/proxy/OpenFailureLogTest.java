@@ -12,7 +12,7 @@ import org.anytls4j.transport.api.RequestContext;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.TransportException.Phase;
 import org.anytls4j.transport.api.TransportException.Reason;
-import org.anytls4j.transport.api.ops.RateLimitedLog;
+import org.anytls4j.common.log.RateLimitedLog;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,7 +3,7 @@ package org.anytls4j.management.cm;
 import java.util.Collections;
 import java.util.Dictionary;
 
-import org.anytls4j.transport.api.ops.ConfigurationChanges;
+import org.anytls4j.common.config.ConfigurationChanges;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationPlugin;
 import org.osgi.service.component.annotations.Component;

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 import org.anytls4j.transport.api.OutboundTransport;
-import org.anytls4j.transport.api.ops.ConfigurationChanges;
+import org.anytls4j.common.config.ConfigurationChanges;
 
 /**
  * A registered transport with the service properties it was registered with: the configured settings (a transport

@@ -1,4 +1,4 @@
-package org.anytls4j.transport.api.ops;
+package org.anytls4j.common.log;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.anytls4j.transport.api.ops;
+package org.anytls4j.common.log;
 
 import org.junit.jupiter.api.Test;
 

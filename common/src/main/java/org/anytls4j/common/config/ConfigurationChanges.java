@@ -1,4 +1,4 @@
-package org.anytls4j.transport.api.ops;
+package org.anytls4j.common.config;
 
 import java.lang.reflect.Array;
 import java.util.Arrays;
@@ -22,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link History}, so a reactivation can still tell what changed.
  */
 public final class ConfigurationChanges {
-    private static final Set<String> IGNORED_PREFIXES = Set.of("service.", "component.", "felix.fileinstall.",
-            "osgi.ds.", "objectClass");
     static final String CHANGED = "<changed>";
 
     private ConfigurationChanges() {
@@ -62,7 +60,7 @@ public final class ConfigurationChanges {
     }
 
     private static boolean ignored(String name) {
-        return IGNORED_PREFIXES.stream().anyMatch(name::startsWith);
+        return UnknownProperties.addedByFramework(name);
     }
 
     private static String change(String name, Object was, Object now) {
