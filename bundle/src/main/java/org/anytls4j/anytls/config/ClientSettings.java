@@ -1,6 +1,8 @@
 package org.anytls4j.anytls.config;
 
 import org.anytls4j.anytls.client.pool.PoolOptions;
+import org.anytls4j.anytls.tls.AlpnProtocols;
+import org.anytls4j.anytls.tls.SpkiPins;
 import org.anytls4j.anytls.tls.TlsProvider;
 import static org.anytls4j.anytls.config.ClientProperties.ALPN;
 import static org.anytls4j.anytls.config.ClientProperties.CONNECT_TIMEOUT;
@@ -25,11 +27,9 @@ import static org.anytls4j.anytls.config.ClientProperties.TRUSTED_CERTIFICATE;
 import static org.anytls4j.anytls.config.ClientProperties.URI;
 import static org.anytls4j.anytls.config.ClientProperties.WARM_IDLE_SESSIONS;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,8 +63,6 @@ public final class ClientSettings {
     public static final int MAX_MIN_IDLE_SESSIONS = 1024;
     public static final int MAX_MAX_SESSIONS = 65535;
 
-    private static final int SHA256_LENGTH = 32;
-    private static final String PIN_PREFIX = "sha256/";
 
     private final String name;
     private final HostPort server;
@@ -359,47 +357,24 @@ public final class ClientSettings {
         return explicit.or(() -> fromUri).orElse(false);
     }
 
-    /** Pins as OkHttp writes them ({@code sha256/<base64>}), plain base64, or 64 hex digits; normalised to hex. */
+    /** Pins in any form {@link SpkiPins#decode} accepts (hex, base64, {@code sha256/<base64>}); normalised to hex. */
     private static List<String> parsePins(List<String> entries) {
         Set<String> pins = new LinkedHashSet<>();
         for (String entry : entries) {
-            String text = entry.regionMatches(true, 0, PIN_PREFIX, 0, PIN_PREFIX.length())
-                    ? entry.substring(PIN_PREFIX.length()) : entry;
-            byte[] digest = decodePin(text);
-            if (digest == null) {
+            try {
+                pins.add(HexFormat.of().formatHex(SpkiPins.decode(entry)));
+            } catch (IllegalArgumentException e) {
                 throw InvalidConfigurationException.of(PINNED_PUBLIC_KEY_SHA256, entry,
                         "expected a SHA-256 digest as 64 hex digits or base64");
             }
-            pins.add(HexFormat.of().formatHex(digest));
         }
         return new ArrayList<>(pins);
     }
 
-    private static byte[] decodePin(String text) {
-        if (text.length() == 2 * SHA256_LENGTH && text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            return HexFormat.of().parseHex(text);
-        }
-        try {
-            byte[] digest = Base64.getDecoder().decode(text);
-            return digest.length == SHA256_LENGTH ? digest : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** RFC 7301: each protocol name is 1..255 bytes; printable ASCII keeps them readable in logs. */
     private static List<String> checkAlpn(List<String> protocols) {
-        Set<String> seen = new LinkedHashSet<>();
-        for (String protocol : protocols) {
-            boolean printable = protocol.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-            if (!printable || protocol.getBytes(StandardCharsets.US_ASCII).length > 255) {
-                throw InvalidConfigurationException.of(ALPN, protocol,
-                        "expected a protocol name of 1..255 printable ASCII characters");
-            }
-            if (!seen.add(protocol)) {
-                throw InvalidConfigurationException.of(ALPN, protocol, "listed twice");
-            }
-        }
-        return List.copyOf(seen);
+        AlpnProtocols.firstViolation(protocols).ifPresent(violation -> {
+            throw InvalidConfigurationException.of(ALPN, violation.protocol(), violation.reason());
+        });
+        return List.copyOf(protocols);
     }
 }

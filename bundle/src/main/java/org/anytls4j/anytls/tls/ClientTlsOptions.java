@@ -4,7 +4,6 @@ import io.netty.util.NetUtil;
 import org.anytls4j.anytls.tls.fingerprint.HelloProfile;
 import org.anytls4j.anytls.tls.fingerprint.HelloProfiles;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +38,6 @@ import java.util.Set;
 public final class ClientTlsOptions {
     /** Netty's own default. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-    /** The reference client's TCP dial timeout (spec §15). */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final String serverName;
     private final boolean insecure;
@@ -49,7 +46,6 @@ public final class ClientTlsOptions {
     private final List<String> alpn;
     private final TlsProvider provider;
     private final HelloProfile fingerprint;
-    private final Duration connectTimeout;
     private final Duration handshakeTimeout;
 
     private ClientTlsOptions(Builder builder) {
@@ -60,7 +56,6 @@ public final class ClientTlsOptions {
         this.alpn = List.copyOf(builder.alpn);
         this.provider = builder.provider;
         this.fingerprint = builder.fingerprint;
-        this.connectTimeout = builder.connectTimeout;
         this.handshakeTimeout = builder.handshakeTimeout;
     }
 
@@ -82,7 +77,6 @@ public final class ClientTlsOptions {
         builder.alpn.addAll(alpn);
         builder.provider = provider;
         builder.fingerprint = fingerprint;
-        builder.connectTimeout = connectTimeout;
         builder.handshakeTimeout = handshakeTimeout;
         return builder;
     }
@@ -128,11 +122,6 @@ public final class ClientTlsOptions {
         return Optional.ofNullable(fingerprint);
     }
 
-    /** TCP connect timeout of the carrier; applied by whoever opens the socket, not by {@link ClientSslContexts}. */
-    public Duration connectTimeout() {
-        return connectTimeout;
-    }
-
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
@@ -157,14 +146,13 @@ public final class ClientTlsOptions {
                 && alpn.equals(that.alpn)
                 && provider == that.provider
                 && Objects.equals(fingerprint, that.fingerprint)
-                && connectTimeout.equals(that.connectTimeout)
                 && handshakeTimeout.equals(that.handshakeTimeout);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(serverName, insecure, trustedCertificatesPem, pinnedPublicKeySha256, alpn, provider,
-                fingerprint, connectTimeout, handshakeTimeout);
+                fingerprint, handshakeTimeout);
     }
 
     @Override
@@ -176,7 +164,6 @@ public final class ClientTlsOptions {
                 + (alpn.isEmpty() ? "" : ", alpn=" + alpn)
                 + ", provider=" + provider
                 + (fingerprint == null ? "" : ", fingerprint=" + fingerprint.name())
-                + ", connectTimeout=" + connectTimeout.toMillis() + "ms"
                 + ", handshakeTimeout=" + handshakeTimeout.toMillis() + "ms]";
     }
 
@@ -189,7 +176,6 @@ public final class ClientTlsOptions {
         private final List<String> alpn = new ArrayList<>();
         private TlsProvider provider = TlsProvider.AUTO;
         private HelloProfile fingerprint;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
 
         private Builder() {
@@ -245,15 +231,13 @@ public final class ClientTlsOptions {
             return this;
         }
 
-        /** The ALPN protocols to offer, most preferred first; empty = no ALPN. */
+        /** The ALPN protocols to offer, most preferred first; empty = no ALPN. See {@link AlpnProtocols}. */
         public Builder alpn(List<String> protocols) {
             Objects.requireNonNull(protocols, "alpn");
-            for (String protocol : protocols) {
-                if (protocol == null || protocol.isEmpty()
-                        || protocol.getBytes(StandardCharsets.UTF_8).length > 255) {
-                    throw new IllegalArgumentException("alpn protocol '" + protocol + "' must be 1 to 255 bytes");
-                }
-            }
+            AlpnProtocols.firstViolation(protocols).ifPresent(violation -> {
+                throw new IllegalArgumentException(
+                        "alpn protocol '" + violation.protocol() + "': " + violation.reason());
+            });
             alpn.clear();
             alpn.addAll(protocols);
             return this;
@@ -270,11 +254,6 @@ public final class ClientTlsOptions {
          */
         public Builder fingerprint(String name) {
             this.fingerprint = HelloProfiles.forName(name).orElse(null);
-            return this;
-        }
-
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
         }
 

@@ -14,7 +14,7 @@ import java.util.Locale;
  * <p>The SPKI is cut out of the certificate's DER by hand instead of asking {@code X509Certificate.getPublicKey()},
  * so a pin can be checked on a certificate the JDK refuses to parse (the reference server's empty-DN certificate).
  */
-final class SpkiPins {
+public final class SpkiPins {
     static final int DIGEST_LENGTH = 32;
     private static final String PREFIX = "sha256/";
 
@@ -29,7 +29,12 @@ final class SpkiPins {
         return Base64.getEncoder().encodeToString(decode(pin));
     }
 
-    static byte[] decode(String pin) {
+    /**
+     * The SHA-256 digest a pin stands for, in any of the forms {@link #normalize} accepts.
+     *
+     * @throws IllegalArgumentException naming the pin and what is wrong with it
+     */
+    public static byte[] decode(String pin) {
         if (pin == null || pin.isBlank()) {
             throw new IllegalArgumentException("SPKI pin is empty");
         }

@@ -24,7 +24,6 @@ class ClientTlsOptionsTest {
         assertThat(options.alpn()).isEmpty();
         assertThat(options.provider()).isEqualTo(TlsProvider.AUTO);
         assertThat(options.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -45,10 +44,10 @@ class ClientTlsOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serverName 'bad name'");
         assertThatThrownBy(() -> ClientTlsOptions.builder().handshakeTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("handshakeTimeout");
-        assertThatThrownBy(() -> ClientTlsOptions.builder().connectTimeout(Duration.ofMillis(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
         assertThatThrownBy(() -> ClientTlsOptions.builder().alpn(List.of("")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alpn protocol ''");
+        assertThatThrownBy(() -> ClientTlsOptions.builder().alpn(List.of("h2", "h2")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'h2': listed twice");
         assertThatThrownBy(() -> ClientTlsOptions.builder().addPinnedPublicKeySha256("xyz"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'xyz'");
     }
