@@ -1,6 +1,7 @@
 package org.anytls4j.transport.api;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -25,46 +26,43 @@ public final class TransportStats {
     public static final TransportStats EMPTY = builder().build();
 
     private final Instant since;
-    private final long opensAttempted;
-    private final long opensSucceeded;
-    private final long opensFailed;
+    private final long[] counters;
     private final Map<TransportException.Reason, Long> failuresByReason;
-    private final long streamsActive;
-    private final long datagramFlowsActive;
-    private final long pendingOpens;
-    private final long bytesOut;
-    private final long bytesIn;
-    private final long carrierBytesOut;
-    private final long carrierBytesIn;
-    private final long sessionsOpened;
-    private final long sessionsClosed;
-    private final long sessionsFailed;
-    private final long sessionsActive;
-    private final long sessionsIdle;
     private final Instant lastSuccess;
     private final FailureRecord lastFailure;
     private final Map<String, Long> extra;
 
+    /** The plain counters, each stored at its ordinal; its name is the accessor's, for messages. */
+    private enum Counter {
+        OPENS_ATTEMPTED("opensAttempted"),
+        OPENS_SUCCEEDED("opensSucceeded"),
+        OPENS_FAILED("opensFailed"),
+        STREAMS_ACTIVE("streamsActive"),
+        DATAGRAM_FLOWS_ACTIVE("datagramFlowsActive"),
+        PENDING_OPENS("pendingOpens"),
+        BYTES_OUT("bytesOut"),
+        BYTES_IN("bytesIn"),
+        CARRIER_BYTES_OUT("carrierBytesOut"),
+        CARRIER_BYTES_IN("carrierBytesIn"),
+        SESSIONS_OPENED("sessionsOpened"),
+        SESSIONS_CLOSED("sessionsClosed"),
+        SESSIONS_FAILED("sessionsFailed"),
+        SESSIONS_ACTIVE("sessionsActive"),
+        SESSIONS_IDLE("sessionsIdle");
+
+        private final String accessor;
+
+        Counter(String accessor) {
+            this.accessor = accessor;
+        }
+    }
+
     private TransportStats(Builder b) {
         since = b.since;
-        opensAttempted = b.opensAttempted;
-        opensSucceeded = b.opensSucceeded;
-        opensFailed = b.opensFailed;
+        counters = b.counters.clone();
         EnumMap<TransportException.Reason, Long> failures = new EnumMap<>(TransportException.Reason.class);
         failures.putAll(b.failuresByReason);
         failuresByReason = Collections.unmodifiableMap(failures);
-        streamsActive = b.streamsActive;
-        datagramFlowsActive = b.datagramFlowsActive;
-        pendingOpens = b.pendingOpens;
-        bytesOut = b.bytesOut;
-        bytesIn = b.bytesIn;
-        carrierBytesOut = b.carrierBytesOut;
-        carrierBytesIn = b.carrierBytesIn;
-        sessionsOpened = b.sessionsOpened;
-        sessionsClosed = b.sessionsClosed;
-        sessionsFailed = b.sessionsFailed;
-        sessionsActive = b.sessionsActive;
-        sessionsIdle = b.sessionsIdle;
         lastSuccess = b.lastSuccess;
         lastFailure = b.lastFailure;
         extra = Collections.unmodifiableMap(new TreeMap<>(b.extra));
@@ -78,22 +76,8 @@ public final class TransportStats {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.since = since;
-        b.opensAttempted = opensAttempted;
-        b.opensSucceeded = opensSucceeded;
-        b.opensFailed = opensFailed;
+        System.arraycopy(counters, 0, b.counters, 0, counters.length);
         b.failuresByReason.putAll(failuresByReason);
-        b.streamsActive = streamsActive;
-        b.datagramFlowsActive = datagramFlowsActive;
-        b.pendingOpens = pendingOpens;
-        b.bytesOut = bytesOut;
-        b.bytesIn = bytesIn;
-        b.carrierBytesOut = carrierBytesOut;
-        b.carrierBytesIn = carrierBytesIn;
-        b.sessionsOpened = sessionsOpened;
-        b.sessionsClosed = sessionsClosed;
-        b.sessionsFailed = sessionsFailed;
-        b.sessionsActive = sessionsActive;
-        b.sessionsIdle = sessionsIdle;
         b.lastSuccess = lastSuccess;
         b.lastFailure = lastFailure;
         b.extra.putAll(extra);
@@ -106,15 +90,15 @@ public final class TransportStats {
     }
 
     public long opensAttempted() {
-        return opensAttempted;
+        return counters[Counter.OPENS_ATTEMPTED.ordinal()];
     }
 
     public long opensSucceeded() {
-        return opensSucceeded;
+        return counters[Counter.OPENS_SUCCEEDED.ordinal()];
     }
 
     public long opensFailed() {
-        return opensFailed;
+        return counters[Counter.OPENS_FAILED.ordinal()];
     }
 
     /** Failed opens by reason; reasons that never occurred are absent. Unmodifiable. */
@@ -128,60 +112,60 @@ public final class TransportStats {
     }
 
     public long streamsActive() {
-        return streamsActive;
+        return counters[Counter.STREAMS_ACTIVE.ordinal()];
     }
 
     public long datagramFlowsActive() {
-        return datagramFlowsActive;
+        return counters[Counter.DATAGRAM_FLOWS_ACTIVE.ordinal()];
     }
 
     /** Opens started but not yet completed. */
     public long pendingOpens() {
-        return pendingOpens;
+        return counters[Counter.PENDING_OPENS.ordinal()];
     }
 
     /** Payload bytes written by hosts into streams and flows. */
     public long bytesOut() {
-        return bytesOut;
+        return counters[Counter.BYTES_OUT.ordinal()];
     }
 
     /** Payload bytes delivered to hosts from streams and flows. */
     public long bytesIn() {
-        return bytesIn;
+        return counters[Counter.BYTES_IN.ordinal()];
     }
 
     /** Bytes the carriers sent on the wire, including TLS and padding; {@link #UNKNOWN} if not counted. */
     public long carrierBytesOut() {
-        return carrierBytesOut;
+        return counters[Counter.CARRIER_BYTES_OUT.ordinal()];
     }
 
     /** Bytes the carriers received on the wire, including TLS and padding; {@link #UNKNOWN} if not counted. */
     public long carrierBytesIn() {
-        return carrierBytesIn;
+        return counters[Counter.CARRIER_BYTES_IN.ordinal()];
     }
 
     /** Carrier sessions created (connected and authenticated). */
     public long sessionsOpened() {
-        return sessionsOpened;
+        return counters[Counter.SESSIONS_OPENED.ordinal()];
     }
 
     public long sessionsClosed() {
-        return sessionsClosed;
+        return counters[Counter.SESSIONS_CLOSED.ordinal()];
     }
 
     /** Carrier sessions that could not be established or broke while in use. */
     public long sessionsFailed() {
-        return sessionsFailed;
+        return counters[Counter.SESSIONS_FAILED.ordinal()];
     }
 
     /** Carrier sessions carrying at least one stream now. */
     public long sessionsActive() {
-        return sessionsActive;
+        return counters[Counter.SESSIONS_ACTIVE.ordinal()];
     }
 
     /** Carrier sessions open but carrying no stream now (pooled for reuse). */
     public long sessionsIdle() {
-        return sessionsIdle;
+        return counters[Counter.SESSIONS_IDLE.ordinal()];
     }
 
     public Optional<Instant> lastSuccess() {
@@ -210,22 +194,8 @@ public final class TransportStats {
         }
         TransportStats other = (TransportStats) o;
         return since.equals(other.since)
-                && opensAttempted == other.opensAttempted
-                && opensSucceeded == other.opensSucceeded
-                && opensFailed == other.opensFailed
+                && Arrays.equals(counters, other.counters)
                 && failuresByReason.equals(other.failuresByReason)
-                && streamsActive == other.streamsActive
-                && datagramFlowsActive == other.datagramFlowsActive
-                && pendingOpens == other.pendingOpens
-                && bytesOut == other.bytesOut
-                && bytesIn == other.bytesIn
-                && carrierBytesOut == other.carrierBytesOut
-                && carrierBytesIn == other.carrierBytesIn
-                && sessionsOpened == other.sessionsOpened
-                && sessionsClosed == other.sessionsClosed
-                && sessionsFailed == other.sessionsFailed
-                && sessionsActive == other.sessionsActive
-                && sessionsIdle == other.sessionsIdle
                 && Objects.equals(lastSuccess, other.lastSuccess)
                 && Objects.equals(lastFailure, other.lastFailure)
                 && extra.equals(other.extra);
@@ -233,21 +203,17 @@ public final class TransportStats {
 
     @Override
     public int hashCode() {
-        return Objects.hash(since, opensAttempted, opensSucceeded, opensFailed, failuresByReason, streamsActive,
-                datagramFlowsActive, pendingOpens, bytesOut, bytesIn, carrierBytesOut, carrierBytesIn,
-                sessionsOpened, sessionsClosed, sessionsFailed, sessionsActive, sessionsIdle, lastSuccess,
-                lastFailure, extra);
+        return Objects.hash(since, Arrays.hashCode(counters), failuresByReason, lastSuccess, lastFailure, extra);
     }
 
     @Override
     public String toString() {
-        return "TransportStats{since=" + since
-                + " opens=" + opensAttempted + "/" + opensSucceeded + "/" + opensFailed + " failures=" + failuresByReason
-                + " streams=" + streamsActive + " flows=" + datagramFlowsActive + " pending=" + pendingOpens
-                + " bytes=" + bytesOut + "/" + bytesIn + " carrierBytes=" + carrierBytesOut + "/" + carrierBytesIn
-                + " sessions opened=" + sessionsOpened + " closed=" + sessionsClosed + " failed=" + sessionsFailed
-                + " active=" + sessionsActive + " idle=" + sessionsIdle
-                + " lastSuccess=" + lastSuccess + " lastFailure=" + lastFailure + " extra=" + extra + "}";
+        StringBuilder text = new StringBuilder("TransportStats{since=").append(since);
+        for (Counter counter : Counter.values()) {
+            text.append(' ').append(counter.accessor).append('=').append(counters[counter.ordinal()]);
+        }
+        return text.append(" failures=").append(failuresByReason).append(" lastSuccess=").append(lastSuccess)
+                .append(" lastFailure=").append(lastFailure).append(" extra=").append(extra).append('}').toString();
     }
 
     /**
@@ -256,28 +222,21 @@ public final class TransportStats {
      */
     public static final class Builder {
         private Instant since = Instant.EPOCH;
-        private long opensAttempted;
-        private long opensSucceeded;
-        private long opensFailed;
+        private final long[] counters = new long[Counter.values().length];
         private final Map<TransportException.Reason, Long> failuresByReason =
                 new EnumMap<>(TransportException.Reason.class);
-        private long streamsActive;
-        private long datagramFlowsActive;
-        private long pendingOpens;
-        private long bytesOut;
-        private long bytesIn;
-        private long carrierBytesOut = UNKNOWN;
-        private long carrierBytesIn = UNKNOWN;
-        private long sessionsOpened;
-        private long sessionsClosed;
-        private long sessionsFailed;
-        private long sessionsActive;
-        private long sessionsIdle;
         private Instant lastSuccess;
         private FailureRecord lastFailure;
         private final Map<String, Long> extra = new TreeMap<>();
 
         private Builder() {
+            counters[Counter.CARRIER_BYTES_OUT.ordinal()] = UNKNOWN;
+            counters[Counter.CARRIER_BYTES_IN.ordinal()] = UNKNOWN;
+        }
+
+        private Builder set(Counter counter, long value) {
+            counters[counter.ordinal()] = counter(counter.accessor, value);
+            return this;
         }
 
         private static long counter(String name, long value) {
@@ -300,18 +259,15 @@ public final class TransportStats {
         }
 
         public Builder opensAttempted(long value) {
-            opensAttempted = counter("opensAttempted", value);
-            return this;
+            return set(Counter.OPENS_ATTEMPTED, value);
         }
 
         public Builder opensSucceeded(long value) {
-            opensSucceeded = counter("opensSucceeded", value);
-            return this;
+            return set(Counter.OPENS_SUCCEEDED, value);
         }
 
         public Builder opensFailed(long value) {
-            opensFailed = counter("opensFailed", value);
-            return this;
+            return set(Counter.OPENS_FAILED, value);
         }
 
         /** Sets the failure count of one reason; 0 removes it. */
@@ -334,65 +290,55 @@ public final class TransportStats {
         }
 
         public Builder streamsActive(long value) {
-            streamsActive = counter("streamsActive", value);
-            return this;
+            return set(Counter.STREAMS_ACTIVE, value);
         }
 
         public Builder datagramFlowsActive(long value) {
-            datagramFlowsActive = counter("datagramFlowsActive", value);
-            return this;
+            return set(Counter.DATAGRAM_FLOWS_ACTIVE, value);
         }
 
         public Builder pendingOpens(long value) {
-            pendingOpens = counter("pendingOpens", value);
-            return this;
+            return set(Counter.PENDING_OPENS, value);
         }
 
         public Builder bytesOut(long value) {
-            bytesOut = counter("bytesOut", value);
-            return this;
+            return set(Counter.BYTES_OUT, value);
         }
 
         public Builder bytesIn(long value) {
-            bytesIn = counter("bytesIn", value);
-            return this;
+            return set(Counter.BYTES_IN, value);
         }
 
         /** @param value bytes, or {@link #UNKNOWN} */
         public Builder carrierBytesOut(long value) {
-            carrierBytesOut = carrierCounter("carrierBytesOut", value);
+            counters[Counter.CARRIER_BYTES_OUT.ordinal()] = carrierCounter("carrierBytesOut", value);
             return this;
         }
 
         /** @param value bytes, or {@link #UNKNOWN} */
         public Builder carrierBytesIn(long value) {
-            carrierBytesIn = carrierCounter("carrierBytesIn", value);
+            counters[Counter.CARRIER_BYTES_IN.ordinal()] = carrierCounter("carrierBytesIn", value);
             return this;
         }
 
         public Builder sessionsOpened(long value) {
-            sessionsOpened = counter("sessionsOpened", value);
-            return this;
+            return set(Counter.SESSIONS_OPENED, value);
         }
 
         public Builder sessionsClosed(long value) {
-            sessionsClosed = counter("sessionsClosed", value);
-            return this;
+            return set(Counter.SESSIONS_CLOSED, value);
         }
 
         public Builder sessionsFailed(long value) {
-            sessionsFailed = counter("sessionsFailed", value);
-            return this;
+            return set(Counter.SESSIONS_FAILED, value);
         }
 
         public Builder sessionsActive(long value) {
-            sessionsActive = counter("sessionsActive", value);
-            return this;
+            return set(Counter.SESSIONS_ACTIVE, value);
         }
 
         public Builder sessionsIdle(long value) {
-            sessionsIdle = counter("sessionsIdle", value);
-            return this;
+            return set(Counter.SESSIONS_IDLE, value);
         }
 
         /** @param time {@code null} for never */
