@@ -14,15 +14,12 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingScheme;
-import org.anytls4j.anytls.session.AnyTlsStream;
 import org.anytls4j.anytls.session.FallbackHandler;
 import org.anytls4j.anytls.session.ServerAuthHandler;
-import org.anytls4j.anytls.session.ServerEvents;
 import org.anytls4j.anytls.session.ServerSessionHandler;
 import org.anytls4j.anytls.session.ServerSessionOptions;
 import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.transport.api.server.UserActivity;
-import org.anytls4j.transport.api.TransportException;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -31,7 +28,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -47,22 +43,17 @@ public final class AnyTlsServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AnyTlsServer.class.getName());
 
     private volatile Builder config;
-    private final ServerStats stats = new ServerStats();
-    private final UserTally users = new UserTally();
+    private final ServerActivity activity;
     private final Instant since = Instant.now();
-    private final ServerEventLog eventLog;
     private final ChannelGroup connections = new DefaultChannelGroup("anytls-server", GlobalEventExecutor.INSTANCE);
     private final AtomicLong sessionIds = new AtomicLong();
-    private final Set<ServerSessionHandler> sessions = ConcurrentHashMap.newKeySet();
-    /** Notified whenever a stream closes, for {@link #close(Duration, Duration)} to wait on. */
-    private final Object streamsChanged = new Object();
     /** The latest bind attempt; its channel is the listener once it succeeded. */
     private volatile ChannelFuture binding;
     private volatile boolean closed;
 
     private AnyTlsServer(Builder builder) {
         this.config = builder;
-        this.eventLog = new ServerEventLog(builder.name);
+        this.activity = new ServerActivity(builder.name);
     }
 
     public static Builder builder(String name, IoRuntime io, Supplier<SslContext> tls, ServerUsers users) {
@@ -121,7 +112,7 @@ public final class AnyTlsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        stats.connectionsAccepted.increment();
+                        activity.connectionAccepted();
                         connections.add(channel);
                         if (closed) {
                             channel.close(); // accepted while the listener was closing
@@ -132,7 +123,7 @@ public final class AnyTlsServer implements AutoCloseable {
                         tls.setHandshakeTimeoutMillis(current.handshakeTimeout.toMillis());
                         channel.pipeline().addLast("tls", tls);
                         channel.pipeline().addLast("auth", new ServerAuthHandler(current.users,
-                                current.authTimeout, current.fallback, user -> newSession(current, user), events));
+                                current.authTimeout, current.fallback, user -> newSession(current, user), activity));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(address);
@@ -151,13 +142,9 @@ public final class AnyTlsServer implements AutoCloseable {
                 .maxStreamsPerSession(config.maxStreamsPerSession)
                 .idleSessionTimeout(config.idleSessionTimeout)
                 .build();
-        stats.sessionsTotal.increment();
-        stats.sessionsActive.increment();
-        users.sessionOpened(user);
         String sessionId = config.name + "-" + sessionIds.incrementAndGet();
-        eventLog.sessionOpened(sessionId, user);
-        ServerSessionHandler session = new ServerSessionHandler(sessionId, user, options, events);
-        sessions.add(session);
+        ServerSessionHandler session = new ServerSessionHandler(sessionId, user, options, activity);
+        activity.sessionOpened(session);
         return session;
     }
 
@@ -168,52 +155,8 @@ public final class AnyTlsServer implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout.toMillis());
-        return new ServerStreamHandler(outbound, config.connectTimeout, stats, config.udp);
+        return new ServerStreamHandler(outbound, config.connectTimeout, activity.stats(), config.udp);
     }
-
-    private final ServerEvents events = new ServerEvents() {
-        @Override
-        public void authenticated(SocketAddress client, String user) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: user {1} authenticated from {2}", config.name, user, client);
-        }
-
-        @Override
-        public void authenticationFailed(SocketAddress client, String why) {
-            stats.authenticationFailures.increment();
-            eventLog.authenticationFailed(client, why);
-        }
-
-        @Override
-        public void fellBack(SocketAddress client) {
-            stats.fallbacks.increment();
-            eventLog.fellBack(client);
-        }
-
-        @Override
-        public void sessionClosed(ServerSessionHandler session) {
-            sessions.remove(session);
-            stats.sessionsActive.decrement();
-            users.sessionClosed(session.user());
-            eventLog.sessionClosed(session.sessionId(), session.user(), session.closeCause());
-        }
-
-        @Override
-        public void streamOpened(ServerSessionHandler session, AnyTlsStream stream) {
-            stats.streamsTotal.increment();
-            stats.streamsActive.increment();
-        }
-
-        @Override
-        public void streamClosed(ServerSessionHandler session, AnyTlsStream stream) {
-            stats.streamsActive.decrement();
-            stats.bytesFromClients.add(stream.bytesRead());
-            stats.bytesToClients.add(stream.bytesWritten());
-            users.streamClosed(session.user(), stream.bytesRead(), stream.bytesWritten());
-            synchronized (streamsChanged) {
-                streamsChanged.notifyAll();
-            }
-        }
-    };
 
     /** The listening address, or null while not listening (before {@link #start()} completed, after close). */
     public InetSocketAddress localAddress() {
@@ -229,12 +172,12 @@ public final class AnyTlsServer implements AutoCloseable {
     }
 
     public ServerStats.Snapshot stats() {
-        return stats.snapshot();
+        return activity.stats().snapshot();
     }
 
     /** Sessions and bytes per user name that has had a session; never a credential. */
     public List<UserActivity> users() {
-        return users.snapshot();
+        return activity.users();
     }
 
     /** When this server was made: its counters start there. */
@@ -256,17 +199,7 @@ public final class AnyTlsServer implements AutoCloseable {
      * @return how many sessions were closed
      */
     public int closeSessionsOf(Set<String> removed, String why) {
-        int count = 0;
-        for (ServerSessionHandler session : sessions) {
-            Channel channel = session.channel();
-            if (channel != null && removed.contains(session.user())) {
-                count++;
-                TransportException cause = new TransportException(TransportException.Reason.UPSTREAM_AUTH,
-                        TransportException.Phase.DATA, config.name, why, null);
-                channel.eventLoop().execute(() -> session.closeSession(cause));
-            }
-        }
-        return count;
+        return activity.closeSessionsOf(removed, why);
     }
 
     /** Closes the listener first, then every connection; waits at most {@code timeout}. Not on an event loop. */
@@ -285,32 +218,12 @@ public final class AnyTlsServer implements AutoCloseable {
             // Closing a listener that is still binding is fine: the bind then fails and nothing listens.
             bound.channel().close().awaitUninterruptibly(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         }
-        awaitStreamsDrained(gracePeriod);
+        activity.awaitStreamsDrained(gracePeriod);
         long deadline = System.nanoTime() + timeout.toNanos();
         long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         if (!connections.close().awaitUninterruptibly(left, TimeUnit.MILLISECONDS)) {
             LOG.log(System.Logger.Level.WARNING, "{0}: connections still closing after {1} ms", config.name,
                     timeout.toMillis());
-        }
-    }
-
-    private void awaitStreamsDrained(Duration gracePeriod) {
-        long deadline = System.nanoTime() + gracePeriod.toNanos();
-        synchronized (streamsChanged) {
-            long left;
-            while (stats.snapshot().streamsActive() > 0 && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(streamsChanged, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        long unfinished = stats.snapshot().streamsActive();
-        if (unfinished > 0 && !gracePeriod.isZero()) {
-            LOG.log(System.Logger.Level.INFO, "{0}: closing {1} streams still open after the {2} ms grace period",
-                    config.name, unfinished, gracePeriod.toMillis());
         }
     }
 
