@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.client;
 
+import org.anytls4j.testkit.BoundedWait;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
@@ -50,7 +51,7 @@ class ClientTransportLoopbackTest {
         server = AnyTlsServer.builder("loopback", io, () -> serverTls, ServerUsers.single("u", "pw"))
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .build();
-        server.start().syncUninterruptibly();
+        BoundedWait.sync(server.start());
         trustedCertificate = Files.createTempFile("anytls-test-ca", ".pem");
         Files.writeString(trustedCertificate, pem(TestCertificates.localhost().getCertificate().getEncoded()));
     }

@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.client;
 
+import org.anytls4j.testkit.BoundedWait;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
@@ -50,8 +51,8 @@ class ReconfigurableClientTransportTest {
                 .bind(new InetSocketAddress("127.0.0.1", 0)).build();
         serverB = AnyTlsServer.builder("b", io, () -> tls, ServerUsers.single("u", "pw"))
                 .bind(new InetSocketAddress("127.0.0.1", 0)).build();
-        serverA.start().syncUninterruptibly();
-        serverB.start().syncUninterruptibly();
+        BoundedWait.sync(serverA.start());
+        BoundedWait.sync(serverB.start());
         trusted = Files.createTempFile("anytls-ca", ".pem");
         Files.writeString(trusted, "-----BEGIN CERTIFICATE-----\n"
                 + java.util.Base64.getMimeEncoder(64, "\n".getBytes())

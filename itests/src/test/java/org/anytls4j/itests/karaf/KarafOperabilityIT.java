@@ -1,5 +1,6 @@
 package org.anytls4j.itests.karaf;
 
+import org.anytls4j.testkit.BoundedWait;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -107,7 +108,7 @@ class KarafOperabilityIT {
                 echo.close();
             }
             if (echoLoop != null) {
-                echoLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+                BoundedWait.sync(echoLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS));
             }
         }
     }
