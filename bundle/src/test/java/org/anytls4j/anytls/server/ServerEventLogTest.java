@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.server;
 
+import org.anytls4j.testkit.RecordingLogger;
 import org.anytls4j.common.log.RateLimitedLog;
 import org.junit.jupiter.api.Test;
 
@@ -7,9 +8,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ResourceBundle;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +16,7 @@ class ServerEventLogTest {
     private final List<String> lines = new ArrayList<>();
     private final List<Runnable> summaries = new ArrayList<>();
     private final AtomicLong now = new AtomicLong();
-    private final ServerEventLog log = new ServerEventLog("embedded", new RateLimitedLog(new Lines(),
+    private final ServerEventLog log = new ServerEventLog("embedded", new RateLimitedLog(new RecordingLogger(lines),
             System.Logger.Level.WARNING, ServerEventLog.BURST, ServerEventLog.WINDOW, now::get,
             (task, delay) -> summaries.add(task)));
     private final InetSocketAddress client = new InetSocketAddress("127.0.0.1", 50123);
@@ -43,32 +42,5 @@ class ServerEventLogTest {
         assertThat(lines).hasSize(ServerEventLog.BURST + 1);
         assertThat(lines.get(lines.size() - 1)).isEqualTo("AnyTLS server embedded: suppressed "
                 + (1000 - ServerEventLog.BURST) + " similar lines in the last 60 s");
-    }
-
-    private final class Lines implements System.Logger {
-        @Override
-        public String getName() {
-            return "test";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return true;
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-            lines.add(msg);
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            lines.add(format);
-        }
-
-        @Override
-        public void log(Level level, Supplier<String> supplier) {
-            lines.add(supplier.get());
-        }
     }
 }

@@ -1,13 +1,12 @@
 package org.anytls4j.common.log;
 
+import org.anytls4j.testkit.RecordingLogger;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ResourceBundle;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +15,7 @@ class RateLimitedLogTest {
     private final List<String> lines = new ArrayList<>();
     private final List<Runnable> scheduled = new ArrayList<>();
     private final AtomicLong now = new AtomicLong(1_000);
-    private final RateLimitedLog log = new RateLimitedLog(new ListLogger(lines), System.Logger.Level.INFO, 3,
+    private final RateLimitedLog log = new RateLimitedLog(new RecordingLogger(lines), System.Logger.Level.INFO, 3,
             Duration.ofSeconds(10), now::get, (task, delay) -> scheduled.add(task));
 
     @Test
@@ -66,42 +65,8 @@ class RateLimitedLogTest {
 
     @Test
     void rejectsAZeroBurst() {
-        assertThatThrownBy(() -> new RateLimitedLog(new ListLogger(lines), System.Logger.Level.INFO, 0,
+        assertThatThrownBy(() -> new RateLimitedLog(new RecordingLogger(lines), System.Logger.Level.INFO, 0,
                 Duration.ofSeconds(1), now::get, (task, delay) -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("burst");
-    }
-
-    /** A System.Logger that keeps the messages. */
-    static final class ListLogger implements System.Logger {
-        private final List<String> lines;
-
-        ListLogger(List<String> lines) {
-            this.lines = lines;
-        }
-
-        @Override
-        public String getName() {
-            return "test";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return true;
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-            lines.add(msg);
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            lines.add(java.text.MessageFormat.format(format, params));
-        }
-
-        @Override
-        public void log(Level level, Supplier<String> msgSupplier) {
-            lines.add(msgSupplier.get());
-        }
     }
 }

@@ -1,11 +1,10 @@
 package org.anytls4j.host.proxy;
 
+import org.anytls4j.testkit.RecordingLogger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ResourceBundle;
 import java.util.concurrent.CancellationException;
-import java.util.function.Supplier;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.RequestContext;
@@ -19,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OpenFailureLogTest {
     private final List<String> lines = new ArrayList<>();
-    private final OpenFailureLog log = new OpenFailureLog("demo", new RateLimitedLog(new Lines(), System.Logger.Level.INFO,
+    private final OpenFailureLog log = new OpenFailureLog("demo", new RateLimitedLog(new RecordingLogger(lines), System.Logger.Level.INFO,
             OpenFailureLog.BURST, OpenFailureLog.WINDOW, () -> 0L, (task, delay) -> { }));
     private final OpenRequest request = OpenRequest.tcp(Destination.parse("127.0.0.1:9"))
             .context(RequestContext.builder("demo-7").build()).build();
@@ -43,32 +42,5 @@ class OpenFailureLogTest {
         log.failed("hk1", request, new CancellationException());
 
         assertThat(lines).hasSize(OpenFailureLog.BURST);
-    }
-
-    private final class Lines implements System.Logger {
-        @Override
-        public String getName() {
-            return "test";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return true;
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-            lines.add(msg);
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            lines.add(format);
-        }
-
-        @Override
-        public void log(Level level, Supplier<String> supplier) {
-            lines.add(supplier.get());
-        }
     }
 }
