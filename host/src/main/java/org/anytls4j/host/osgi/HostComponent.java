@@ -101,6 +101,8 @@ public final class HostComponent {
                 // Only users or time limits changed: the listener and every open connection stay as they are.
                 previous.reconfigure(next.users(), next.openTimeout(), next.handshakeTimeout());
                 settings = next;
+                LOG.log(System.Logger.Level.INFO, () -> "proxy '" + next.name() + "' reconfigured on its running "
+                        + "listener " + previous.localAddress() + "; open connections keep their settings");
                 return;
             }
             ProxyServer replacement = newServer(next);
