@@ -2,9 +2,11 @@ package org.anytls4j.common.relay;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -23,6 +25,13 @@ import java.util.concurrent.TimeUnit;
  * that do not allow half-closure never see the end of input: closing either side closes the other once what was
  * written to it has left.
  *
+ * <p>Abnormal end: a channel that fails ({@code exceptionCaught}, which a transport stream fires before it closes
+ * when its session is lost, times out or breaks, and a socket fires when its peer resets it) makes the relay
+ * <em>reset</em> the peer instead of closing it: a socket peer gets {@code SO_LINGER 0} and closes with a TCP RST,
+ * so the application at its far end sees "connection reset" and never mistakes a cut transfer for a complete one.
+ * A peer without {@code SO_LINGER} (an AnyTLS stream, which has no reset frame) is simply closed. A clean end (FIN,
+ * no failure) stays a clean close, half-close included.
+ *
  * <p>Install one on each side, each pointing at the other. The one relay of the project: the AnyTLS server (streams
  * to destinations, the TCP fallback) and the host's tunnels use it.
  */
@@ -31,6 +40,8 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     private final Channel peer;
     private final Duration halfCloseLinger;
+    /** This side failed before it closed: the peer is reset rather than closed cleanly. */
+    private boolean failed;
 
     /**
      * @param halfCloseLinger how long the pair stays open after this side's input ended when the peer cannot
@@ -108,14 +119,35 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closeOnFlush(peer);
+        if (failed) {
+            reset(peer);
+        } else {
+            closeOnFlush(peer);
+        }
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "relay " + ctx.channel() + " failed: " + cause);
+        LOG.log(System.Logger.Level.DEBUG, () -> "relay " + ctx.channel() + " failed, resetting " + peer + ": "
+                + cause);
+        failed = true;
         ctx.close();
+    }
+
+    /**
+     * Closes {@code channel} abortively: a socket is closed with {@code SO_LINGER 0}, which discards what it has not
+     * sent yet and sends a TCP RST instead of a FIN; a channel without that option is simply closed.
+     */
+    public static void reset(Channel channel) {
+        if (channel.isActive()) {
+            try {
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (ChannelException alreadyClosed) {
+                // closed meanwhile by its own side: nothing left to reset
+            }
+        }
+        channel.close();
     }
 
     /**

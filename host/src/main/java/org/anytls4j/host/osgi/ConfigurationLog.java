@@ -4,9 +4,9 @@ import java.util.Map;
 import org.anytls4j.common.config.ConfigurationChanges;
 
 /**
- * Logs, at INFO, which properties of a host component's configuration changed, secrets as {@code <changed>}. The
- * components restart on every change (no {@code @Modified}), so the configuration each PID ran with before is
- * remembered here, for the life of the bundle.
+ * Logs, at INFO, which properties of a host component's configuration changed, secrets as {@code <changed>}. A
+ * component that restarts on a change forgets its previous configuration, so the configuration each PID ran with
+ * before is remembered here, for the life of the bundle.
  */
 final class ConfigurationLog {
     private static final System.Logger LOG = System.getLogger(ConfigurationLog.class.getName());

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.anytls4j.host.proxy.ProxyServer;
@@ -29,9 +31,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@code outbound.target}, requests are refused with SOCKS5 0x01 / HTTP 503.
  *
  * <p>A changed configuration ({@link Modified}) is validated completely first: a rejected change is logged as one
- * ERROR line naming the property and leaves the running listener as it was. An accepted change builds a new
- * listener; a new listen address is bound before the old listener closes (if the bind fails the old one stays),
- * while a change of the same address replaces the listener in place.
+ * ERROR line naming the property and leaves the running listener as it was. A change of users or time limits
+ * applies to new connections on the running listener. A change of the listen address binds the new address before
+ * the old listener stops accepting (if the bind fails the old one stays); a change of the name or of
+ * {@code ioThreads} on the same address replaces the listener in place. Either way the connections already open
+ * are not cut: they run to their end on the listener they came in on. Deactivation (the host shutting down) resets
+ * every open connection.
  *
  * <p>Activation never fails (a failed DS activation is not retried, toolchain pitfall 9): an invalid first
  * configuration is logged and waits for a corrected one, and binding runs in the background and is retried every
@@ -54,6 +59,8 @@ public final class HostComponent {
     private volatile ProxyServer server;
     private volatile HostSettings settings;
     private volatile ChannelFuture listening;
+    /** Listeners replaced by a change whose connections are still open; reset at deactivation. */
+    private final Set<ProxyServer> retired = ConcurrentHashMap.newKeySet();
 
     /** For tests: a configuration without the raw properties. */
     HostComponent(HostConfiguration config) {
@@ -89,12 +96,21 @@ public final class HostComponent {
                 return;
             }
             ProxyServer previous = server;
+            HostSettings current = settings;
+            if (previous != null && current != null && next.sameListener(current)) {
+                // Only users or time limits changed: the listener and every open connection stay as they are.
+                previous.reconfigure(next.users(), next.openTimeout(), next.handshakeTimeout());
+                settings = next;
+                LOG.log(System.Logger.Level.INFO, () -> "proxy '" + next.name() + "' reconfigured on its running "
+                        + "listener " + previous.localAddress() + "; open connections keep their settings");
+                return;
+            }
             ProxyServer replacement = newServer(next);
-            if (previous == null || previous.localAddress() == null
-                    || next.listen().equals(settings.listen())) {
-                // Same address (or not listening yet): the address must be free for the replacement.
+            if (previous == null || previous.localAddress() == null || next.listen().equals(current.listen())) {
+                // Same address (or not listening yet): the address must be free for the replacement. Open
+                // connections are not cut: they finish on the retired listener's event loops.
                 if (previous != null) {
-                    previous.close();
+                    retire(previous);
                 }
                 server = replacement;
                 settings = next;
@@ -102,6 +118,15 @@ public final class HostComponent {
                 return;
             }
             moveTo(previous, replacement, next);
+        }
+    }
+
+    /** The listener stops accepting; its open connections run to their end, or are reset at deactivation. */
+    private void retire(ProxyServer previous) {
+        retired.add(previous);
+        previous.retire().addListener(drained -> retired.remove(previous));
+        if (!active) {
+            previous.close(); // deactivated meanwhile, and deactivate may not have seen it in the set
         }
     }
 
@@ -126,8 +151,8 @@ public final class HostComponent {
                 synchronized (lock) {
                     server = replacement;
                     settings = next;
+                    GlobalEventExecutor.INSTANCE.execute(() -> retire(previous));
                 }
-                GlobalEventExecutor.INSTANCE.execute(previous::close);
                 moved.setSuccess();
                 return;
             }
@@ -202,6 +227,9 @@ public final class HostComponent {
         }
         if (current != null) {
             current.close();
+        }
+        for (ProxyServer previous : retired.toArray(new ProxyServer[0])) {
+            previous.close();
         }
     }
 }

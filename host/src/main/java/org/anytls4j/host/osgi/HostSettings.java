@@ -62,6 +62,11 @@ final class HostSettings {
         return threads;
     }
 
+    /** Whether {@code other} needs the same listener: name, address and event loops are equal. */
+    boolean sameListener(HostSettings other) {
+        return name.equals(other.name) && listen.equals(other.listen) && ioThreads == other.ioThreads;
+    }
+
     String name() {
         return name;
     }

@@ -16,18 +16,32 @@ final class ProxyOptions {
     private final Duration openTimeout;
     private final Duration handshakeTimeout;
     private final Duration halfCloseLinger;
-    private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong connections;
     private final OpenFailureLog openFailures;
 
     ProxyOptions(String name, ProxyUsers users, Supplier<NettyOutboundTransport> outbound, Duration openTimeout,
             Duration handshakeTimeout, Duration halfCloseLinger) {
+        this(name, users, outbound, openTimeout, handshakeTimeout, halfCloseLinger, new AtomicLong(),
+                new OpenFailureLog(name));
+    }
+
+    private ProxyOptions(String name, ProxyUsers users, Supplier<NettyOutboundTransport> outbound,
+            Duration openTimeout, Duration handshakeTimeout, Duration halfCloseLinger, AtomicLong connections,
+            OpenFailureLog openFailures) {
         this.name = name;
         this.users = users;
         this.outbound = outbound;
         this.openTimeout = openTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.halfCloseLinger = halfCloseLinger;
-        this.openFailures = new OpenFailureLog(name);
+        this.connections = connections;
+        this.openFailures = openFailures;
+    }
+
+    /** These options with new users and time limits; connection ids and the failure log go on where they were. */
+    ProxyOptions with(ProxyUsers newUsers, Duration newOpenTimeout, Duration newHandshakeTimeout) {
+        return new ProxyOptions(name, newUsers, outbound, newOpenTimeout, newHandshakeTimeout, halfCloseLinger,
+                connections, openFailures);
     }
 
     String name() {

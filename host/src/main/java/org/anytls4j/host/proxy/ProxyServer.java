@@ -7,15 +7,21 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.anytls4j.common.relay.RelayHandler;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 
 /**
@@ -28,15 +34,24 @@ import org.anytls4j.transport.api.netty.NettyOutboundTransport;
  *
  * <p>Free of OSGi. Runs on NIO, on its own event loops or on a group given to the builder (which must be able to
  * register NIO channels). Listens on 127.0.0.1:1080 unless told otherwise.
+ *
+ * <p>Ending: {@link #reconfigure} changes users and time limits for new connections without touching the listener or
+ * open connections; {@link #retire()} stops accepting and lets open connections run to their end; {@link #close()}
+ * is the host shutting down, and resets (TCP RST) every open connection so no application mistakes a cut transfer
+ * for a complete one.
  */
 public final class ProxyServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
 
-    private final ProxyOptions options;
+    private volatile ProxyOptions options;
     private final InetSocketAddress bindAddress;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private volatile Channel listener;
+    /** Every accepted connection still open. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Completes once retired and the last connection ended; null until {@link #retire()}. */
+    private volatile Promise<Void> drained;
 
     private ProxyServer(Builder builder) {
         this.options = new ProxyOptions(builder.name, builder.users, builder.outbound, builder.openTimeout,
@@ -66,9 +81,12 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        ProxyOptions current = options;
+                        connections.add(channel);
+                        channel.closeFuture().addListener(closed -> stopIfDrained());
                         channel.pipeline()
-                                .addLast(HandshakeDeadline.NAME, new HandshakeDeadline(options.handshakeTimeout()))
-                                .addLast("detect", new ProtocolDetector(options));
+                                .addLast(HandshakeDeadline.NAME, new HandshakeDeadline(current.handshakeTimeout()))
+                                .addLast("detect", new ProtocolDetector(current));
                     }
                 })
                 .bind(bindAddress);
@@ -93,8 +111,44 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Stops listening and, if the event loops are this server's own, closes every connection and stops them,
-     * waiting at most five seconds. Not on an event-loop thread.
+     * New users and time limits for the connections accepted from now on; the listener and the open connections
+     * (which keep the settings they started with) are not touched.
+     */
+    public void reconfigure(ProxyUsers users, Duration openTimeout, Duration handshakeTimeout) {
+        options = options.with(Objects.requireNonNull(users, "users"), Builder.positive(openTimeout, "openTimeout"),
+                Builder.positive(handshakeTimeout, "handshakeTimeout"));
+    }
+
+    /** The number of accepted connections still open. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /**
+     * Stops accepting at once; open connections run to their own end, and then the server's own event loops stop.
+     * The future completes when the last connection has ended. Not on an event-loop thread.
+     */
+    public Future<Void> retire() {
+        Promise<Void> done = GlobalEventExecutor.INSTANCE.newPromise();
+        drained = done;
+        Channel current = listener;
+        if (current != null) {
+            current.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        stopIfDrained();
+        return done;
+    }
+
+    private void stopIfDrained() {
+        Promise<Void> done = drained;
+        if (done != null && connections.isEmpty() && done.trySuccess(null) && ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The host shutting down: stops listening, resets (TCP RST) every open connection, since their transfers are cut,
+     * and stops the server's own event loops, waiting at most five seconds. Not on an event-loop thread.
      */
     @Override
     public void close() {
@@ -102,6 +156,10 @@ public final class ProxyServer implements AutoCloseable {
         if (current != null) {
             current.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        for (Channel connection : connections) {
+            RelayHandler.reset(connection);
+        }
+        connections.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
@@ -186,7 +244,7 @@ public final class ProxyServer implements AutoCloseable {
             return new ProxyServer(this);
         }
 
-        private static Duration positive(Duration value, String what) {
+        static Duration positive(Duration value, String what) {
             Objects.requireNonNull(value, what);
             if (value.isZero() || value.isNegative()) {
                 throw new IllegalArgumentException(what + " must be positive, got " + value);

@@ -6,6 +6,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.net.Socket;
 import java.util.HashMap;
 import java.util.List;
@@ -188,6 +190,55 @@ class HostComponentTest {
         assertThatThrownBy(() -> new Socket(old.getAddress(), old.getPort()).close())
                 .isInstanceOf(ConnectException.class);
         new Socket(InetAddress.getLoopbackAddress(), free).close();
+    }
+
+    private RawClient connectedThroughSocks() throws Exception {
+        RawClient client = new RawClient(component.server().localAddress());
+        Socks5.greet(client, Socks5.NO_AUTH);
+        assertThat(Socks5.command(client, Socks5.CONNECT, echo.address()).code).isZero();
+        assertEchoes(client, "before the change");
+        return client;
+    }
+
+    private static void assertEchoes(RawClient client, String text) throws Exception {
+        byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
+        assertThat(client.write(payload).read(payload.length)).isEqualTo(payload);
+    }
+
+    @Test
+    void aChangeOfUsersOrTimeLimitsKeepsTheListenerAndItsOpenConnections() throws Exception {
+        component = new HostComponent(config(Map.of()));
+        component.bindOutbound(direct);
+        awaitListening();
+        var running = component.server();
+        try (RawClient open = connectedThroughSocks()) {
+            component.modified(config(Map.of("handshakeTimeout", "3s", "openTimeout", "4s")), Map.of());
+
+            assertThat(component.server()).isSameAs(running);
+            assertEchoes(open, "after the change");
+            assertThat(connectReply()).isZero();
+        }
+    }
+
+    @Test
+    void aChangeOfIoThreadsReplacesTheListenerButNotTheOpenConnectionsWhichDeactivationResets() throws Exception {
+        component = new HostComponent(config(Map.of()));
+        component.bindOutbound(direct);
+        awaitListening();
+        var running = component.server();
+        try (RawClient open = connectedThroughSocks()) {
+            component.modified(config(Map.of("ioThreads", 1)), Map.of());
+            awaitListening();
+
+            assertThat(component.server()).isNotSameAs(running);
+            assertThat(connectReply()).isZero();
+            assertEchoes(open, "on the retired listener");
+
+            component.deactivate();
+            component = null;
+            assertThatThrownBy(open::readToEnd).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("Connection reset");
+        }
     }
 
     @Test

@@ -42,6 +42,11 @@ public final class RawClient implements AutoCloseable {
         return bytes;
     }
 
+    /** Everything up to end of stream; throws what the socket throws (a reset, or the read timeout). */
+    public byte[] readToEnd() throws IOException {
+        return in.readAllBytes();
+    }
+
     /** Reads up to and including the blank line that ends an HTTP response head. */
     public String readHttpHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();

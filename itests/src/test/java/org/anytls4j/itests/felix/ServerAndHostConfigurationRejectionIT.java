@@ -71,12 +71,23 @@ class ServerAndHostConfigurationRejectionIT extends FelixIT {
             assertOneErrorAndTrafficContinues(() -> host.update(invalid), (String) edit[0], socks);
         }
 
-        // A valid edit then applies: the server reconfigures in place, and the stream keeps its listener.
+        // A valid edit then applies: the server reconfigures in place, and the host keeps its listener.
         var reconfigured = log.next(record -> LogCapture.text(record).contains("AnyTLS server edge reconfigured"));
         server.update(ServerConfig.of("edge", "alice", PASSWORD, peers.pki()).set("authTimeout", "3s")
                 .toDictionary());
         reconfigured.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         echoThrough(socks, "after a valid edit");
+
+        // A valid edit of the host applies on the running listener: a connection open across it carries on.
+        byte[] payload = "across a valid host edit".getBytes(StandardCharsets.UTF_8);
+        try (Socks5Connection open = Socks5Connection.open(socks, peers.echo().address(), TIMEOUT)) {
+            assertThat(open.reply()).isZero();
+            var applied = log.next(record -> LogCapture.text(record).contains("proxy 'socks' reconfigured"));
+            host.update(HostConfig.via("socks", "edge-client").set("handshakeTimeout", "5s").toDictionary());
+            applied.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(open.echo(payload)).isEqualTo(payload);
+        }
+        echoThrough(socks, "after a valid host edit");
         assertThat(log.texts()).noneMatch(text -> text.contains(PASSWORD));
     }
 

@@ -80,6 +80,24 @@ public final class Socks5Connection implements AutoCloseable {
         return back;
     }
 
+    /** Reads exactly {@code count} bytes (a download's start). */
+    public byte[] read(int count) throws IOException {
+        byte[] bytes = new byte[count];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    /** Reads up to end of stream and returns how many bytes came; throws what the socket throws (a reset). */
+    public long readToEnd() throws IOException {
+        byte[] buffer = new byte[65536];
+        long total = 0;
+        int read;
+        while ((read = in.read(buffer)) >= 0) {
+            total += read;
+        }
+        return total;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -93,6 +93,22 @@ public final class SwitchableRelay implements AutoCloseable {
         sockets.clear();
     }
 
+    /**
+     * The server's connections drop without a FIN, as when its host vanishes: every relayed connection is reset
+     * (TCP RST) on both sides; the listener stays.
+     */
+    public void cut() {
+        for (Socket socket : sockets) {
+            try {
+                socket.setSoLinger(true, 0);
+            } catch (IOException alreadyClosed) {
+                // its pump closed it already
+            }
+            closeQuietly(socket);
+        }
+        sockets.clear();
+    }
+
     /** The server is back, on the same port. */
     public void revive() throws IOException {
         listen(port);

@@ -42,7 +42,13 @@ import org.osgi.annotation.versioning.ConsumerType;
  *       {@code ChannelInputShutdownEvent} when {@code ALLOW_HALF_CLOSURE} is set, as on sockets. Without it, a
  *       remote FIN closes the channel.</li>
  *   <li><b>Errors after open</b> arrive as {@code exceptionCaught} with a {@code TransportException} in phase
- *       {@code DATA}, followed by close.</li>
+ *       {@code DATA}, followed by close. That is how a host tells an <em>abnormal end</em> from a clean one: a
+ *       stream that ended without the far end's FIN (its session lost or timed out, a TLS or protocol error, the
+ *       transport stopping, an open that failed after it was confirmed) fires {@code exceptionCaught} before it
+ *       closes, and a stream that ended cleanly (the far end's FIN, or a local close) closes without it. A
+ *       transport whose channel is a plain socket reports the socket's own failure (a destination's reset) as
+ *       Netty does, {@code exceptionCaught(IOException)} then close. The reference host answers an abnormal end
+ *       with a TCP reset of the application's connection.</li>
  *   <li><b>One thread.</b> Every event of the channel runs on {@code channel.eventLoop()}: the preferred loop for
  *       a transport with {@code LOOP_AFFINITY}, otherwise the loop the transport chose (for example its carrier
  *       session's). The future's listeners may run on that loop too. The transport never calls host handlers while
