@@ -18,7 +18,7 @@
 #   --update[=FILE]   replace the section '## anytls4j against anytls-go' of FILE (default BENCHMARKS.md)
 #   --skip-build      do not build: ./run uses the artifacts of the last build (ANYTLS_SKIP_BUILD=1)
 #   --fingerprint P   also run our chain with the client's fingerprint = P (chrome) next to fingerprint = none: a fifth
-#                     chain, same host and server, reported as a ratio to anytls4j (installs anytls4j-fingerprint)
+#                     chain, same host and server, reported as a ratio to anytls4j (installs Bouncy Castle)
 # Output: a Markdown report on stdout and in target/vs-reference/report.md; raw numbers, logs, recordings there too.
 set -euo pipefail
 export LC_ALL=C
@@ -272,22 +272,29 @@ extra_path togo "$GO_SERVER_PORT" "${SOCKS[ourc-gos]}"
 extra_path togocount "$RELAY_GO" "${COUNT_SOCKS[ourc-gos]}"
 extra_path togocold "$GO_SERVER_PORT" "${COLD_SOCKS[ourc-gos]}" disableReuse=true
 if [[ -n "$FINGERPRINT" ]]; then
-    # Bouncy Castle first: a features file with install="auto" in deploy/ makes Karaf install anytls4j-fingerprint
-    # (and refresh the anytls4j bundle to wire its optional imports). The transports follow once that is done, so
-    # that their configuration is not refused for want of Bouncy Castle.
+    # Bouncy Castle first, through the console ./run opened (its log prints the command): the bundles of the feature
+    # anytls4j-fingerprint installed directly (a feature:install re-resolves the whole container, which ./run's Karaf
+    # refuses over its kar feature), then a refresh of the anytls4j bundle alone to wire its optional imports. The
+    # refresh restarts the components; the transports follow once the client "default" has started again, so that
+    # their configuration is not refused for want of Bouncy Castle.
     KARAF_LOG="$KARAF_HOME/data/log/karaf.log"
-    done_before=$(grep -c 'Done\.' "$KARAF_LOG" || true)
-    cat >"$KARAF_HOME/deploy/vs-reference-fingerprint.xml" <<'EOF'
-<features name="vs-reference-fingerprint" xmlns="http://karaf.apache.org/xmlns/features/v1.6.0">
-  <feature name="vs-reference-fingerprint" install="auto"><feature>anytls4j-fingerprint</feature></feature>
-</features>
-EOF
+    read -r CONSOLE_PORT CONSOLE_PASSWORD < <(sed -n 's/.*Karaf console:.* -a \([0-9]*\) -u karaf -p \([^ ]*\).*/\1 \2/p' \
+        "$WORK/logs/run.log" | head -n 1) || true
+    [[ -n "$CONSOLE_PASSWORD" ]] || die "cannot find the Karaf console's port and password in $WORK/logs/run.log"
+    BC=$(sed -n 's/.*<bouncycastle.version>\(.*\)<\/bouncycastle.version>.*/\1/p' "$ROOT/pom.xml" | head -n 1)
+    started_before=$(grep -c 'AnyTLS transport default started' "$KARAF_LOG" || true)
+    printf '%s\n' "bundle:install -s mvn:org.bouncycastle/bcprov-jdk18on/$BC mvn:org.bouncycastle/bcutil-jdk18on/$BC \
+mvn:org.bouncycastle/bctls-jdk18on/$BC" 'bundle:refresh org.anytls4j.anytls' \
+        | "$KARAF_HOME/bin/client" -b -a "$CONSOLE_PORT" -h 127.0.0.1 -u karaf -p "$CONSOLE_PASSWORD" -r 3 -d 1 \
+            >"$WORK/logs/fingerprint-install.log" 2>&1 || die "installing Bouncy Castle failed ($WORK/logs/fingerprint-install.log)"
+    ! grep -q 'Error executing' "$WORK/logs/fingerprint-install.log" \
+        || die "installing Bouncy Castle failed: $(cat "$WORK/logs/fingerprint-install.log")"
     deadline=$((SECONDS + 180))
-    until (($(grep -c 'Done\.' "$KARAF_LOG" || true) > done_before)) && grep -q 'bctls' "$KARAF_LOG"; do
-        ((SECONDS < deadline)) || die "Karaf did not install anytls4j-fingerprint within 180 s (log: $KARAF_LOG)"
+    until (($(grep -c 'AnyTLS transport default started' "$KARAF_LOG" || true) > started_before)); do
+        ((SECONDS < deadline)) || die "the anytls4j bundle did not restart with Bouncy Castle within 180 s (log: $KARAF_LOG)"
         sleep 1
     done
-    say "anytls4j-fingerprint installed; adding the fingerprint = $FINGERPRINT transports"
+    say "Bouncy Castle $BC wired; adding the fingerprint = $FINGERPRINT transports"
     extra_path fp "$OUR_SERVER" "${SOCKS[fp]}" "fingerprint=$FINGERPRINT"
     extra_path fpcount "$RELAY_OURS" "${COUNT_SOCKS[fp]}" "fingerprint=$FINGERPRINT"
     extra_path fpcold "$OUR_SERVER" "${COLD_SOCKS[fp]}" disableReuse=true "fingerprint=$FINGERPRINT"
