@@ -17,6 +17,8 @@
 #                     download and an open-latency run, and audit TCP_NODELAY with strace (if installed)
 #   --update[=FILE]   replace the section '## anytls4j against anytls-go' of FILE (default BENCHMARKS.md)
 #   --skip-build      do not build: ./run uses the artifacts of the last build (ANYTLS_SKIP_BUILD=1)
+#   --fingerprint P   also run our chain with the client's fingerprint = P (chrome) next to fingerprint = none: a fifth
+#                     chain, same host and server, reported as a ratio to anytls4j (installs Bouncy Castle)
 # Output: a Markdown report on stdout and in target/vs-reference/report.md; raw numbers, logs, recordings there too.
 set -euo pipefail
 export LC_ALL=C
@@ -34,7 +36,7 @@ die() {
 }
 
 usage() {
-    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -47,6 +49,7 @@ OPENS=100
 PROFILE=false
 UPDATE=""
 SKIP_BUILD=false
+FINGERPRINT=""
 while (($#)); do
     case "$1" in
         --rounds) ROUNDS=${2:?--rounds needs a number}; shift ;;
@@ -56,6 +59,7 @@ while (($#)); do
         --update) UPDATE="$ROOT/BENCHMARKS.md" ;;
         --update=*) UPDATE=${1#--update=} ;;
         --skip-build) SKIP_BUILD=true ;;
+        --fingerprint) FINGERPRINT=${2:?--fingerprint needs a profile name (chrome)}; shift ;;
         -h | --help) usage ;;
         -*) say "unknown option $1"; usage ;;
         *) [[ -z "$PEERS" ]] || die "only one PEERS_DIR, got '$PEERS' and '$1'"; PEERS=$1 ;;
@@ -65,6 +69,7 @@ done
 for n in ROUNDS MIB OPENS; do
     [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "--${n,,} must be a positive whole number, got '${!n}'"
 done
+[[ -z "$FINGERPRINT" || "$FINGERPRINT" =~ ^[a-z0-9]+$ ]] || die "--fingerprint takes a profile name such as chrome"
 ((MIB % 8 == 0)) || die "--mib must be a multiple of 8 (it is split over 8 streams), got $MIB"
 
 missing=()
@@ -73,7 +78,7 @@ for tool in anytls-server anytls-client loadgen; do
 done
 if ((${#missing[@]})); then
     cat >&2 <<EOF
-usage: benchmarks/run-vs-reference.sh PEERS_DIR [--rounds N] [--mib N] [--opens N] [--profile] [--update[=FILE]] [--skip-build]
+usage: benchmarks/run-vs-reference.sh PEERS_DIR [--rounds N] [--mib N] [--opens N] [--profile] [--update[=FILE]] [--skip-build] [--fingerprint chrome]
 
 PEERS_DIR must contain the reference implementation and the load tool, as Linux executables:
   bin/anytls-server   anytls-go's sample server (github.com/anytls/anytls-go, cmd/server)
@@ -209,6 +214,15 @@ for chain in "${CHAINS[@]}"; do
 done
 RELAY_FILE=([ours]=sessions-ours-server [ref]=sessions-go-server [goc-ours]=sessions-ours-server
     [ourc-gos]=sessions-go-server)
+if [[ -n "$FINGERPRINT" ]]; then
+    # Our chain once more, its client with fingerprint = FINGERPRINT: the Bouncy Castle engine next to BoringSSL's.
+    CHAINS+=(fp)
+    LABEL[fp]="anytls4j, fingerprint = $FINGERPRINT (host → our client → our server)"
+    SOCKS[fp]=$(free_port)
+    COUNT_SOCKS[fp]=$(free_port)
+    COLD_SOCKS[fp]=$(free_port)
+    RELAY_FILE[fp]=sessions-ours-server
+fi
 
 # anytls-go clients: -m 5 (their default), the same as a user gets
 go_client() { # NAME LISTEN SERVER [-dr]
@@ -257,6 +271,34 @@ extra_path ourscold "$OUR_SERVER" "${COLD_SOCKS[ours]}" disableReuse=true
 extra_path togo "$GO_SERVER_PORT" "${SOCKS[ourc-gos]}"
 extra_path togocount "$RELAY_GO" "${COUNT_SOCKS[ourc-gos]}"
 extra_path togocold "$GO_SERVER_PORT" "${COLD_SOCKS[ourc-gos]}" disableReuse=true
+if [[ -n "$FINGERPRINT" ]]; then
+    # Bouncy Castle first, through the console ./run opened (its log prints the command): the bundles of the feature
+    # anytls4j-fingerprint installed directly (a feature:install re-resolves the whole container, which ./run's Karaf
+    # refuses over its kar feature), then a refresh of the anytls4j bundle alone to wire its optional imports. The
+    # refresh restarts the components; the transports follow once the client "default" has started again, so that
+    # their configuration is not refused for want of Bouncy Castle.
+    KARAF_LOG="$KARAF_HOME/data/log/karaf.log"
+    read -r CONSOLE_PORT CONSOLE_PASSWORD < <(sed -n 's/.*Karaf console:.* -a \([0-9]*\) -u karaf -p \([^ ]*\).*/\1 \2/p' \
+        "$WORK/logs/run.log" | head -n 1) || true
+    [[ -n "$CONSOLE_PASSWORD" ]] || die "cannot find the Karaf console's port and password in $WORK/logs/run.log"
+    BC=$(sed -n 's/.*<bouncycastle.version>\(.*\)<\/bouncycastle.version>.*/\1/p' "$ROOT/pom.xml" | head -n 1)
+    started_before=$(grep -c 'AnyTLS transport default started' "$KARAF_LOG" || true)
+    printf '%s\n' "bundle:install -s mvn:org.bouncycastle/bcprov-jdk18on/$BC mvn:org.bouncycastle/bcutil-jdk18on/$BC \
+mvn:org.bouncycastle/bctls-jdk18on/$BC" 'bundle:refresh org.anytls4j.anytls' \
+        | "$KARAF_HOME/bin/client" -b -a "$CONSOLE_PORT" -h 127.0.0.1 -u karaf -p "$CONSOLE_PASSWORD" -r 3 -d 1 \
+            >"$WORK/logs/fingerprint-install.log" 2>&1 || die "installing Bouncy Castle failed ($WORK/logs/fingerprint-install.log)"
+    ! grep -q 'Error executing' "$WORK/logs/fingerprint-install.log" \
+        || die "installing Bouncy Castle failed: $(cat "$WORK/logs/fingerprint-install.log")"
+    deadline=$((SECONDS + 180))
+    until (($(grep -c 'AnyTLS transport default started' "$KARAF_LOG" || true) > started_before)); do
+        ((SECONDS < deadline)) || die "the anytls4j bundle did not restart with Bouncy Castle within 180 s (log: $KARAF_LOG)"
+        sleep 1
+    done
+    say "Bouncy Castle $BC wired; adding the fingerprint = $FINGERPRINT transports"
+    extra_path fp "$OUR_SERVER" "${SOCKS[fp]}" "fingerprint=$FINGERPRINT"
+    extra_path fpcount "$RELAY_OURS" "${COUNT_SOCKS[fp]}" "fingerprint=$FINGERPRINT"
+    extra_path fpcold "$OUR_SERVER" "${COLD_SOCKS[fp]}" disableReuse=true "fingerprint=$FINGERPRINT"
+fi
 
 for chain in "${CHAINS[@]}"; do
     wait_for_chain "${SOCKS[$chain]}" "chain $chain"
@@ -265,7 +307,7 @@ for chain in "${CHAINS[@]}"; do
 done
 wait_for_port "$RESPONDER" "the responder"
 wait_for_port "$NAGLE_RESPONDER" "the responder without TCP_NODELAY"
-say "all four chains answer"
+say "all ${#CHAINS[@]} chains answer"
 
 # --- measuring ---------------------------------------------------------------------------------------------------
 
@@ -281,7 +323,7 @@ declare -A PROC_PID
 PROC_PID=([karaf]=$KARAF_PID [go-client-ref]=$PID_go_client_ref [go-client-x]=$PID_go_client_x
     [go-server]=$PID_go_server [sink]=$PID_sink)
 declare -A CHAIN_PROCS=([ours]="karaf" [ref]="go-client-ref go-server" [goc-ours]="go-client-x karaf"
-    [ourc-gos]="karaf go-server")
+    [ourc-gos]="karaf go-server" [fp]="karaf")
 
 RESULTS="$WORK/results.tsv" # round chain metric value
 CPU="$WORK/cpu.tsv"         # round chain case process user_s system_s gib
@@ -387,7 +429,7 @@ started=$SECONDS
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     # the chains take turns, and the one going first changes every round
     order=()
-    for i in 0 1 2 3; do order+=("${CHAINS[$(((i + ROUND - 1) % 4))]}"); done
+    for ((i = 0; i < ${#CHAINS[@]}; i++)); do order+=("${CHAINS[$(((i + ROUND - 1) % ${#CHAINS[@]}))]}"); done
     for spec in "${THROUGHPUT_CASES[@]}"; do
         read -r case mode streams <<<"$spec"
         for chain in "${order[@]}"; do throughput "$chain" "$case" "$mode" "$streams"; done
@@ -405,7 +447,33 @@ if $PROFILE; then profile_karaf; fi
 # --- report ------------------------------------------------------------------------------------------------------
 
 source "$ROOT/benchmarks/vsref/report.sh"
+
+# The fp chain against ours: the same host, server and JVM, only the client's TLS engine differs.
+write_fingerprint_report() {
+    local metric none fp
+    local -A label=([down1]="download, 1 stream (MB/s)" [up1]="upload, 1 stream (MB/s)"
+        [down8]="download, 8 streams (MB/s)" [up8]="upload, 8 streams (MB/s)"
+        [open-warm-p50]="open, reused session, p50 (ms)" [open-cold-p50]="open, new session, p50 (ms)"
+        [open-cold-p99]="open, new session, p99 (ms)" [ttfb-new-p50]="first byte, new connection, p50 (ms)")
+    cat <<EOF
+
+### fingerprint = $FINGERPRINT next to fingerprint = none (our chain)
+
+Both through the same Karaf host and AnyTLS server; \`none\` is the default client (tlsProvider = auto: BoringSSL when
+tcnative is installed), \`$FINGERPRINT\` the Bouncy Castle engine. Ratio = $FINGERPRINT / none (throughput: below 1 is
+slower; latency: above 1 is slower).
+
+| metric | none | $FINGERPRINT | ratio |
+|---|---|---|---|
+EOF
+    for metric in down1 up1 down8 up8 open-warm-p50 open-cold-p50 open-cold-p99 ttfb-new-p50; do
+        none=$(median ours "$metric")
+        fp=$(median fp "$metric")
+        echo "| ${label[$metric]} | $(fmt "$none" 1) | $(fmt "$fp" 1) | **$(ratio "$fp" "$none")** |"
+    done
+}
 write_report >"$WORK/report.md"
+if [[ -n "$FINGERPRINT" ]]; then write_fingerprint_report >>"$WORK/report.md"; fi
 cat "$WORK/report.md"
 if [[ -n "$UPDATE" ]]; then
     replace_section "$UPDATE" "$WORK/report.md"

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -19,7 +18,7 @@ import org.anytls4j.anytls.client.pool.SessionPool;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.session.AnyTlsStream;
-import org.anytls4j.anytls.tls.ClientSslContexts;
+import org.anytls4j.anytls.tls.CarrierTlsHandlers;
 import org.anytls4j.anytls.wire.UdpOverTcp;
 import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Network;
@@ -72,14 +71,14 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     private final TransportDrain drain = new TransportDrain(this::close);
     private volatile boolean closed;
 
-    private AnyTlsClientTransport(ClientTransportOptions options, IoRuntime io, SslContext sslContext,
+    private AnyTlsClientTransport(ClientTransportOptions options, IoRuntime io, CarrierTlsHandlers tls,
                                   ClientCounters counters) {
         this.options = options;
         this.io = io;
         this.failures = new OpenFailures(options.name());
         this.counters = counters;
         this.paddingScheme = new AtomicReference<>(options.paddingScheme());
-        ClientSessionDialer dialer = new ClientSessionDialer(options, io, sslContext, paddingScheme::get,
+        ClientSessionDialer dialer = new ClientSessionDialer(options, io, tls, paddingScheme::get,
                 this::paddingSchemePushed, this::sessionClosed);
         PoolScheduler scheduler = options.poolScheduler() != null ? options.poolScheduler()
                 : PoolScheduler.of(io.group().next());
@@ -103,14 +102,14 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     /** A transport that counts into {@code counters}: those of the transport it replaces. */
     static AnyTlsClientTransport create(ClientTransportOptions options, IoRuntime io, ClientCounters counters) {
         Objects.requireNonNull(io, "io");
-        SslContext sslContext;
+        CarrierTlsHandlers tls;
         try {
-            sslContext = ClientSslContexts.create(options.tls());
+            tls = CarrierTlsHandlers.create(options.tls());
         } catch (SSLException e) {
             throw new IllegalArgumentException("transport '" + options.name() + "': cannot set up TLS: "
                     + e.getMessage(), e);
         }
-        return new AnyTlsClientTransport(options, io, sslContext, counters);
+        return new AnyTlsClientTransport(options, io, tls, counters);
     }
 
     // ---- control plane ----

@@ -1,7 +1,6 @@
 package org.anytls4j.anytls.client;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.CloseCause;
 import org.anytls4j.anytls.client.pool.SessionDialer;
@@ -12,7 +11,7 @@ import org.anytls4j.anytls.session.ClientSessionConnector;
 import org.anytls4j.anytls.session.ClientSessionHandler;
 import org.anytls4j.anytls.session.ClientSessionListener;
 import org.anytls4j.anytls.session.ClientSessionOptions;
-import org.anytls4j.anytls.tls.ClientSslContexts;
+import org.anytls4j.anytls.tls.CarrierTlsHandlers;
 import org.anytls4j.anytls.wire.AuthBlock;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.TransportException.Phase;
@@ -47,7 +46,7 @@ final class ClientSessionDialer implements SessionDialer<PooledClientSession> {
      * @param schemePushed  called when a server pushes another scheme
      * @param sessionClosed called once for each dialled session that died, with the pool's view of why
      */
-    ClientSessionDialer(ClientTransportOptions options, IoRuntime io, SslContext sslContext,
+    ClientSessionDialer(ClientTransportOptions options, IoRuntime io, CarrierTlsHandlers tls,
                         Supplier<PaddingScheme> paddingScheme, Consumer<PaddingScheme> schemePushed,
                         BiConsumer<PooledClientSession, CloseCause> sessionClosed) {
         this.options = options;
@@ -63,7 +62,7 @@ final class ClientSessionDialer implements SessionDialer<PooledClientSession> {
         this.connector = new ClientSessionConnector(
                 new Bootstrap().channel(io.socketChannel()).resolver(io.resolver()),
                 options.server(), options.connectTimeout(),
-                (alloc, host, port) -> ClientSslContexts.newHandler(sslContext, options.tls(), alloc, host, port),
+                tls::newHandler,
                 AuthBlock.passwordHash(options.password()), sessionOptions);
     }
 

@@ -36,6 +36,7 @@ public final class ClientTransportFactory {
                 .pinnedPublicKeySha256(settings.pinnedPublicKeySha256())
                 .alpn(settings.alpn())
                 .provider(settings.tlsProvider())
+                .fingerprint(settings.fingerprint())
                 .handshakeTimeout(settings.handshakeTimeout());
         settings.sni().ifPresent(tls::serverName);
         settings.trustedCertificate().ifPresent(tls::trustedCertificatesPem);

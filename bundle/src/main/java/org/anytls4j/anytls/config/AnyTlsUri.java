@@ -1,5 +1,7 @@
 package org.anytls4j.anytls.config;
 
+import org.anytls4j.anytls.tls.fingerprint.HelloProfiles;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,19 +30,23 @@ public final class AnyTlsUri {
 
     private static final String SNI = "sni";
     private static final String INSECURE = "insecure";
+    /** The ClientHello fingerprint, as sing-box and mihomo share links spell it ({@code fp=chrome}). */
+    private static final String FINGERPRINT = "fp";
 
     private final Optional<Secret> password;
     private final HostPort server;
     private final Optional<String> sni;
     private final Optional<Boolean> insecure;
+    private final Optional<String> fingerprint;
     private final Map<String, String> otherParameters;
 
     private AnyTlsUri(Optional<Secret> password, HostPort server, Optional<String> sni, Optional<Boolean> insecure,
-            Map<String, String> otherParameters) {
+            Optional<String> fingerprint, Map<String, String> otherParameters) {
         this.password = password;
         this.server = server;
         this.sni = sni;
         this.insecure = insecure;
+        this.fingerprint = fingerprint;
         this.otherParameters = Collections.unmodifiableMap(new LinkedHashMap<>(otherParameters));
     }
 
@@ -102,7 +108,10 @@ public final class AnyTlsUri {
         if (insecureText != null) {
             insecure = Optional.of(parseInsecure(insecureText, masked));
         }
-        return new AnyTlsUri(password, server, sni, insecure, parameters);
+        Optional<String> fingerprint = Optional.ofNullable(parameters.remove(FINGERPRINT))
+                .filter(value -> !value.isEmpty())
+                .map(value -> parseFingerprint(value, masked));
+        return new AnyTlsUri(password, server, sni, insecure, fingerprint, parameters);
     }
 
     /** The password from the userinfo, if the URI has one. */
@@ -134,13 +143,19 @@ public final class AnyTlsUri {
         return insecure;
     }
 
-    /** Query parameters other than {@code sni} and {@code insecure}, decoded, in URI order. */
+    /** The {@code fp} parameter (lower-cased), a name of {@link HelloProfiles#names()}; empty when absent or empty. */
+    public Optional<String> fingerprint() {
+        return fingerprint;
+    }
+
+    /** Query parameters other than {@code sni}, {@code insecure} and {@code fp}, decoded, in URI order. */
     public Map<String, String> otherParameters() {
         return otherParameters;
     }
 
     /**
-     * This URI in canonical form: explicit port, {@code sni} and {@code insecure} ({@code 1}/{@code 0}) first,
+     * This URI in canonical form: explicit port, {@code sni}, {@code insecure} ({@code 1}/{@code 0}) and {@code fp}
+     * first,
      * other parameters after them; everything percent-encoded where needed.
      *
      * @param includePassword whether to write the password; otherwise a present password shows as {@code ***}
@@ -153,6 +168,7 @@ public final class AnyTlsUri {
         Map<String, String> parameters = new LinkedHashMap<>();
         sni.ifPresent(value -> parameters.put(SNI, value));
         insecure.ifPresent(value -> parameters.put(INSECURE, value ? "1" : "0"));
+        fingerprint.ifPresent(value -> parameters.put(FINGERPRINT, value));
         parameters.putAll(otherParameters);
         char separator = '?';
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {
@@ -170,12 +186,13 @@ public final class AnyTlsUri {
         }
         AnyTlsUri that = (AnyTlsUri) other;
         return password.equals(that.password) && server.equals(that.server) && sni.equals(that.sni)
-                && insecure.equals(that.insecure) && otherParameters.equals(that.otherParameters);
+                && insecure.equals(that.insecure) && fingerprint.equals(that.fingerprint)
+                && otherParameters.equals(that.otherParameters);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(password, server, sni, insecure, otherParameters);
+        return Objects.hash(password, server, sni, insecure, fingerprint, otherParameters);
     }
 
     /** The URI with the password masked. */
@@ -290,6 +307,19 @@ public final class AnyTlsUri {
             default:
                 throw new IllegalArgumentException("insecure='" + text + "' is not 1, 0, true or false in " + masked);
         }
+    }
+
+    /**
+     * A profile this client has; any other name is refused rather than ignored: a link that asks to look like a
+     * browser must not silently connect with a hello that does not.
+     */
+    private static String parseFingerprint(String text, String masked) {
+        String name = text.toLowerCase(Locale.ROOT);
+        if (!HelloProfiles.names().contains(name)) {
+            throw new IllegalArgumentException("fp='" + text + "' is not one of " + String.join(", ",
+                    HelloProfiles.names()) + " in " + masked);
+        }
+        return name;
     }
 
     private static int indexOfAny(String text, String characters) {

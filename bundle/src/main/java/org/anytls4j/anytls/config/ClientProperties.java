@@ -20,6 +20,7 @@ public final class ClientProperties {
     public static final String PINNED_PUBLIC_KEY_SHA256 = "pinnedPublicKeySha256";
     public static final String ALPN = "alpn";
     public static final String TLS_PROVIDER = "tlsProvider";
+    public static final String FINGERPRINT = "fingerprint";
     public static final String CONNECT_TIMEOUT = "connectTimeout";
     public static final String HANDSHAKE_TIMEOUT = "handshakeTimeout";
     public static final String SYNACK_TIMEOUT = "synackTimeout";

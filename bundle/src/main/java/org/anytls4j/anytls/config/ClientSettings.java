@@ -4,6 +4,7 @@ import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.tls.AlpnProtocols;
 import org.anytls4j.anytls.tls.SpkiPins;
 import org.anytls4j.anytls.tls.TlsProvider;
+import org.anytls4j.anytls.tls.fingerprint.BouncyCastleAvailability;
 import static org.anytls4j.anytls.config.ClientProperties.ALPN;
 import static org.anytls4j.anytls.config.ClientProperties.CONNECT_TIMEOUT;
 import static org.anytls4j.anytls.config.ClientProperties.DISABLE_REUSE;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Everything an AnyTLS client transport instance needs, validated, from one factory configuration of
@@ -73,6 +75,7 @@ public final class ClientSettings {
     private final List<String> pinnedPublicKeySha256;
     private final List<String> alpn;
     private final TlsProvider tlsProvider;
+    private final String fingerprint;
     private final Duration connectTimeout;
     private final Duration handshakeTimeout;
     private final Duration synackTimeout;
@@ -82,8 +85,8 @@ public final class ClientSettings {
 
     private ClientSettings(String name, HostPort server, Secret password, Optional<String> sni, boolean insecure,
             Optional<Path> trustedCertificate, List<String> pinnedPublicKeySha256, List<String> alpn,
-            TlsProvider tlsProvider, Duration connectTimeout, Duration handshakeTimeout, Duration synackTimeout,
-            Duration heartbeatInterval, Duration heartbeatTimeout, PoolOptions pool) {
+            TlsProvider tlsProvider, String fingerprint, Duration connectTimeout, Duration handshakeTimeout,
+            Duration synackTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, PoolOptions pool) {
         this.name = name;
         this.server = server;
         this.password = password;
@@ -93,6 +96,7 @@ public final class ClientSettings {
         this.pinnedPublicKeySha256 = List.copyOf(pinnedPublicKeySha256);
         this.alpn = List.copyOf(alpn);
         this.tlsProvider = tlsProvider;
+        this.fingerprint = fingerprint;
         this.connectTimeout = connectTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.synackTimeout = synackTimeout;
@@ -115,6 +119,14 @@ public final class ClientSettings {
      * {@link ConfigReader#unreadNames() unread ones}.
      */
     public static ClientSettings from(ConfigReader config) {
+        return from(config, BouncyCastleAvailability::problem);
+    }
+
+    /**
+     * Like {@link #from(ConfigReader)}, asking {@code fingerprintEngineProblem} whether a {@code fingerprint} other
+     * than {@code none} can run here (empty = yes).
+     */
+    static ClientSettings from(ConfigReader config, Supplier<Optional<String>> fingerprintEngineProblem) {
         config.rejectPublished(PASSWORD);
         config.rejectPublished(URI);
         // Every property is read before any is combined with another, so a configuration is checked whole
@@ -129,6 +141,7 @@ public final class ClientSettings {
         List<String> pins = parsePins(config.stringList(PINNED_PUBLIC_KEY_SHA256));
         List<String> alpn = checkAlpn(config.stringList(ALPN));
         TlsProvider tlsProvider = config.enumValue(TLS_PROVIDER, TlsProvider.AUTO);
+        Optional<String> explicitFingerprint = FingerprintSetting.read(config);
         Duration connectTimeout = config.positiveDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
         Duration handshakeTimeout = config.positiveDuration(HANDSHAKE_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT);
         Duration synackTimeout = config.duration(SYNACK_TIMEOUT, DEFAULT_SYNACK_TIMEOUT);
@@ -145,6 +158,7 @@ public final class ClientSettings {
         Secret password = resolvePassword(explicitPassword, uri);
         Optional<String> sni = resolveSni(explicitSni, uri, server);
         boolean insecure = resolveInsecure(explicitInsecure, uri);
+        String fingerprint = FingerprintSetting.resolve(explicitFingerprint, uri, fingerprintEngineProblem);
         if (insecure && trustedCertificate.isPresent()) {
             throw InvalidConfigurationException.of(INSECURE, true,
                     "contradicts '" + TRUSTED_CERTIFICATE + "': insecure skips the verification it configures");
@@ -154,8 +168,8 @@ public final class ClientSettings {
                     "contradicts '" + PINNED_PUBLIC_KEY_SHA256 + "': insecure skips the verification it configures");
         }
         return new ClientSettings(name, server, password, sni, insecure, trustedCertificate, pins, alpn,
-                tlsProvider, connectTimeout, handshakeTimeout, synackTimeout, heartbeatInterval, heartbeatTimeout,
-                pool);
+                tlsProvider, fingerprint, connectTimeout, handshakeTimeout, synackTimeout, heartbeatInterval,
+                heartbeatTimeout, pool);
     }
 
     /** The instance name, published as the {@code transport.name} service property. */
@@ -209,6 +223,14 @@ public final class ClientSettings {
 
     public TlsProvider tlsProvider() {
         return tlsProvider;
+    }
+
+    /**
+     * The ClientHello to look like, in lower case: {@code none} (the engine of {@link #tlsProvider()}) or a browser
+     * profile such as {@code chrome} (the Bouncy Castle engine, whatever {@code tlsProvider} says).
+     */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     /** TCP connect timeout for a new session. */
@@ -267,7 +289,7 @@ public final class ClientSettings {
                 + ", sni=" + sni.orElse("<none>") + ", insecure=" + insecure
                 + ", trustedCertificate=" + trustedCertificate.map(Path::toString).orElse("<none>")
                 + ", pinnedPublicKeySha256=" + pinnedPublicKeySha256 + ", alpn=" + alpn
-                + ", tlsProvider=" + tlsProvider.name().toLowerCase(Locale.ROOT)
+                + ", tlsProvider=" + tlsProvider.name().toLowerCase(Locale.ROOT) + ", fingerprint=" + fingerprint
                 + ", connectTimeout=" + connectTimeout + ", handshakeTimeout=" + handshakeTimeout
                 + ", synackTimeout=" + synackTimeout + ", heartbeatInterval=" + heartbeatInterval
                 + ", heartbeatTimeout=" + heartbeatTimeout + ", pool=" + pool + "]";
@@ -276,7 +298,8 @@ public final class ClientSettings {
     /** Every field but the pool, as a list compared by value (Secret compares in constant time). */
     private List<Object> withoutPool() {
         return List.of(name, server, password, sni, insecure, trustedCertificate, pinnedPublicKeySha256, alpn,
-                tlsProvider, connectTimeout, handshakeTimeout, synackTimeout, heartbeatInterval, heartbeatTimeout);
+                tlsProvider, fingerprint, connectTimeout, handshakeTimeout, synackTimeout, heartbeatInterval,
+                heartbeatTimeout);
     }
 
     private static PoolOptions readPool(ConfigReader config) {

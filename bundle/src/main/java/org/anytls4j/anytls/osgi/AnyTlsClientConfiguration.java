@@ -37,8 +37,8 @@ public @interface AnyTlsClientConfiguration {
     String server();
 
     @AttributeDefinition(name = "URI", type = AttributeType.PASSWORD, required = false,
-            description = "anytls://password@host:port/?sni=...&insecure=1 (port defaults to 443). Secret, as it "
-                    + "carries the password. Values also set by other properties must agree with them.")
+            description = "anytls://password@host:port/?sni=...&insecure=1&fp=chrome (port defaults to 443). "
+                    + "Secret, as it carries the password. Values also set by other properties must agree with them.")
     String _uri();
 
     @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false,
@@ -76,6 +76,16 @@ public @interface AnyTlsClientConfiguration {
                 @Option(value = "openssl", label = "OpenSSL (netty-tcnative)")
             })
     String tlsProvider() default "auto";
+
+    @AttributeDefinition(name = "ClientHello fingerprint",
+            description = "The TLS ClientHello to send: none (the TLS provider's own) or chrome (Chrome's, on "
+                    + "Bouncy Castle 1.84: install the anytls4j-fingerprint feature; tlsProvider is then unused). "
+                    + "Default none.",
+            options = {
+                @Option(value = "none", label = "None (the TLS provider's hello)"),
+                @Option(value = "chrome", label = "Chrome")
+            })
+    String fingerprint() default "none";
 
     @AttributeDefinition(name = "Connect timeout", description = "TCP connect timeout. Default 5s.")
     String connectTimeout() default "5s";

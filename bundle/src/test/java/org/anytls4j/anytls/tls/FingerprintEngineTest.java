@@ -9,6 +9,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.OpenSslCertificateCompressionAlgorithm;
+import io.netty.handler.ssl.OpenSslCertificateCompressionConfig;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -248,6 +251,51 @@ class FingerprintEngineTest {
 
         assertThat(client.channel.close().await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(client.channel.isActive()).isFalse();
+    }
+
+    /**
+     * A BoringSSL server that compresses its certificate (RFC 8879) when the client offers brotli, as Chrome's hello
+     * does. The compressor's output never gets decompressed: the engine refuses the message before, with a reason.
+     */
+    @Test
+    void aServerThatCompressesItsCertificateIsRefusedWithTheReason() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.handler.ssl.OpenSsl.isAvailable(), "needs tcnative");
+        java.util.concurrent.atomic.AtomicInteger compressions = new java.util.concurrent.atomic.AtomicInteger();
+        OpenSslCertificateCompressionAlgorithm brotli = new OpenSslCertificateCompressionAlgorithm() {
+            @Override
+            public byte[] compress(javax.net.ssl.SSLEngine engine, byte[] certificate) {
+                compressions.incrementAndGet();
+                return java.util.Arrays.copyOf(certificate, certificate.length / 2);
+            }
+
+            @Override
+            public byte[] decompress(javax.net.ssl.SSLEngine engine, int length, byte[] compressed) {
+                throw new UnsupportedOperationException("a server never decompresses");
+            }
+
+            @Override
+            public int algorithmId() {
+                return 2; // brotli, the one algorithm Chrome offers
+            }
+        };
+        SslContext compressing = SslContextBuilder.forServer(serverCertificate.getKeyPair().getPrivate(),
+                        serverCertificate.getCertificate())
+                .sslProvider(SslProvider.OPENSSL)
+                .protocols("TLSv1.3")
+                .option(OpenSslContextOption.CERTIFICATE_COMPRESSION_ALGORITHMS,
+                        OpenSslCertificateCompressionConfig.newBuilder()
+                                .addAlgorithm(brotli, OpenSslCertificateCompressionConfig.AlgorithmMode.Compress)
+                                .build())
+                .build();
+        TlsLoopback.EchoServer server = track(TlsLoopback.EchoServer.start(group, compressing));
+
+        Throwable failure = connect(server.port(), ClientTlsOptions.builder().insecure(true).build(), LOOPBACK)
+                .handshakeFailure();
+
+        assertThat(compressions).hasPositiveValue();
+        assertThat(failure).isInstanceOf(SSLHandshakeException.class);
+        assertThat(failure.getMessage()).contains("bad_certificate")
+                .contains("sent its certificate compressed (RFC 8879").contains("fingerprint = none");
     }
 
     /** TCP to 127.0.0.1:port with the fingerprint handler and a collector of what is decrypted. */

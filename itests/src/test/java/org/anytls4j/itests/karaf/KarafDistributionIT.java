@@ -57,6 +57,8 @@ class KarafDistributionIT {
     private final String password = randomHex(16);
     private final int serverPort = ports.next();
     private final int hostPort = ports.next();
+    /** The host listener routed through the transport with fingerprint = chrome. */
+    private final int chromeHostPort = ports.next();
     private final int sshPort = ports.next();
     private Path artifacts;
     private String version;
@@ -116,12 +118,17 @@ class KarafDistributionIT {
         // One console session (each costs a JVM start): feature:install returns when the features are installed.
         String session = console.run(
                 "feature:repo-add mvn:org.anytls4j/anytls4j-features/" + version + "/xml/features",
-                "feature:install anytls4j anytls4j-host",
+                // -r: Bouncy Castle would otherwise make Karaf refresh its own bundles that import it optionally
+                // (the SSH server among them), cutting this very console session; installed in one go with anytls4j,
+                // it is wired to anytls4j without a refresh.
+                "feature:install -r anytls4j anytls4j-host anytls4j-fingerprint",
                 "feature:list -i",
                 "bundle:list -s -t 0");
         assertThat(session).doesNotContain(KarafConsole.COMMAND_ERROR);
         assertThat(featureLine(session, "anytls4j")).contains("Started");
         assertThat(featureLine(session, "anytls4j-host")).contains("Started");
+        assertThat(featureLine(session, "anytls4j-fingerprint")).contains("Started");
+        assertThat(bundleLine(session, "bctls")).contains("Active");
         assertThat(bundleLine(session, BUNDLE_SYMBOLIC_NAME)).contains("Active");
         assertThat(bundleLine(session, "org.anytls4j.host")).contains("Active");
         // Installing a feature starts no instance: only the .cfg files of the next step do.
@@ -149,9 +156,32 @@ class KarafDistributionIT {
                 outbound.target = (transport.name=default)
                 """.formatted(hostPort));
 
+        // The same chain on the Bouncy Castle engine: a transport with fingerprint = chrome and its own host port.
+        writeCfg("org.anytls4j.anytls.client-chrome.cfg", """
+                transport.name = chrome
+                server = 127.0.0.1:%d
+                .password = %s
+                insecure = true
+                fingerprint = chrome
+                """.formatted(serverPort, password));
+        writeCfg("org.anytls4j.host-chrome.cfg", """
+                name = chrome
+                listenAddress = 127.0.0.1
+                port = %d
+                outbound.target = (transport.name=chrome)
+                """.formatted(chromeHostPort));
+
         // host -> AnyTLS client "default" -> AnyTLS server -> echo: a SOCKS5 CONNECT succeeds only with all three up
         await("an echo through the host's SOCKS5 port").atMost(STEP).pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions().untilAsserted(() -> assertEchoThroughHost("first"));
+        await("an echo through the host of the chrome transport").atMost(STEP).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions().untilAsserted(() -> {
+                    try (Socks5Connection connection = Socks5Connection.open(
+                            new InetSocketAddress("127.0.0.1", chromeHostPort), echo.address(), IO_TIMEOUT)) {
+                        assertThat(connection.reply()).isEqualTo(Socks5Connection.SUCCEEDED);
+                        assertEcho(connection, "through fingerprint = chrome");
+                    }
+                });
         assertThat(count(karaf.logText(), TRANSPORT_STARTED)).isEqualTo(1);
     }
 

@@ -50,6 +50,16 @@ public final class AnyTlsFelix implements AutoCloseable {
         return launch(name, List.of(anyTlsBundle));
     }
 
+    /** As {@link #launch(String)}, with Bouncy Castle 1.84 installed before the AnyTLS bundle (fingerprint = chrome). */
+    public static AnyTlsFelix launchWithBouncyCastle(String name) throws Exception {
+        List<Path> bundles = new ArrayList<>();
+        for (String file : BundleFiles.BOUNCY_CASTLE) {
+            bundles.add(BundleFiles.file(file));
+        }
+        bundles.add(BundleFiles.file(BundleFiles.ANYTLS));
+        return launch(name, bundles);
+    }
+
     /** As {@link #launch(String)}, with the reference host bundle too. */
     public static AnyTlsFelix launchWithHost(String name) throws Exception {
         return launch(name, List.of(BundleFiles.file(BundleFiles.ANYTLS), BundleFiles.file(BundleFiles.HOST)));

@@ -43,6 +43,12 @@ public final class BundleFiles {
             "netty-tcnative-classes.jar",
             "netty-tcnative-boringssl-static-linux-x86_64.jar");
 
+    /** Bouncy Castle 1.84, which only {@code fingerprint = chrome} needs (feature anytls4j-fingerprint in Karaf). */
+    public static final List<String> BOUNCY_CASTLE = List.of(
+            "bcprov-jdk18on.jar",
+            "bcutil-jdk18on.jar",
+            "bctls-jdk18on.jar");
+
     private BundleFiles() {
     }
 

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The hello {@code fingerprint = chrome} sends, read off the wire by a listener in this JVM. */
 class ChromeHelloTest {
     /** Chrome 133-149 (clienthello notes, SECURITY.md). */
-    private static final String CHROME_JA4 = "t13d1516h2_8daaf6152771_d8a2da3f94cd";
+    static final String CHROME_JA4 = "t13d1516h2_8daaf6152771_d8a2da3f94cd";
     private static final int X25519_MLKEM768 = 0x11ec;
     private static final int X25519 = 0x001d;
 
