@@ -133,7 +133,7 @@ public final class ClientSettings {
         // and the reader's record of names read does not depend on the values.
         String name = config.instanceName(NAME);
         Optional<HostPort> explicitServer = config.hostPort(SERVER);
-        Optional<AnyTlsUri> uri = config.secretString(URI).map(ClientSettings::parseUri);
+        Optional<AnyTlsUri> uri = config.secretString(URI).map(UriAgreement::parse);
         Optional<Secret> explicitPassword = config.secret(PASSWORD);
         Optional<String> explicitSni = config.optionalString(SNI);
         Optional<Boolean> explicitInsecure = config.optionalBool(INSECURE);
@@ -154,10 +154,10 @@ public final class ClientSettings {
                 throw InvalidConfigurationException.of(SNI, value, "not a host name or IP address");
             }
         });
-        HostPort server = resolveServer(explicitServer, uri);
-        Secret password = resolvePassword(explicitPassword, uri);
-        Optional<String> sni = resolveSni(explicitSni, uri, server);
-        boolean insecure = resolveInsecure(explicitInsecure, uri);
+        HostPort server = UriAgreement.server(explicitServer, uri);
+        Secret password = UriAgreement.password(explicitPassword, uri);
+        Optional<String> sni = UriAgreement.sni(explicitSni, uri, server);
+        boolean insecure = UriAgreement.insecure(explicitInsecure, uri);
         String fingerprint = FingerprintSetting.resolve(explicitFingerprint, uri, fingerprintEngineProblem);
         if (insecure && trustedCertificate.isPresent()) {
             throw InvalidConfigurationException.of(INSECURE, true,
@@ -326,58 +326,6 @@ public final class ClientSettings {
         // Checked above naming the properties; the record's own checks are the engine's safety net.
         return new PoolOptions(checkInterval, idleTimeout, minIdle, disableReuse, maxSessions, warm,
                 maxSessionAge);
-    }
-
-    private static AnyTlsUri parseUri(String text) {
-        try {
-            return AnyTlsUri.parse(text);
-        } catch (IllegalArgumentException e) {
-            // AnyTlsUri's messages mask the password; the exception itself is dropped so that no future change
-            // there can leak through a cause chain.
-            throw InvalidConfigurationException.ofSecret(URI, e.getMessage());
-        }
-    }
-
-    private static HostPort resolveServer(Optional<HostPort> explicit, Optional<AnyTlsUri> uri) {
-        if (uri.isEmpty()) {
-            return explicit.orElseThrow(() -> InvalidConfigurationException.of(SERVER, null,
-                    "required: set '" + SERVER + "' (host:port) or '" + URI + "'"));
-        }
-        HostPort fromUri = uri.get().server();
-        if (explicit.isPresent() && !(explicit.get().host().equalsIgnoreCase(fromUri.host())
-                && explicit.get().port() == fromUri.port())) {
-            throw InvalidConfigurationException.ofSecret(URI,
-                    "its server " + fromUri + " differs from '" + SERVER + "' = " + explicit.get());
-        }
-        return explicit.orElse(fromUri);
-    }
-
-    private static Secret resolvePassword(Optional<Secret> explicit, Optional<AnyTlsUri> uri) {
-        Optional<Secret> fromUri = uri.flatMap(AnyTlsUri::password);
-        if (explicit.isPresent() && fromUri.isPresent() && !explicit.get().equals(fromUri.get())) {
-            throw InvalidConfigurationException.ofSecret(URI, "its password differs from '" + PASSWORD + "'");
-        }
-        return explicit.or(() -> fromUri).orElseThrow(() -> InvalidConfigurationException.of(PASSWORD, null,
-                "required: set '" + PASSWORD + "' or put the password in '" + URI + "'"));
-    }
-
-    private static Optional<String> resolveSni(Optional<String> explicit, Optional<AnyTlsUri> uri, HostPort server) {
-        Optional<String> fromUri = uri.flatMap(AnyTlsUri::sni);
-        if (explicit.isPresent() && fromUri.isPresent() && !explicit.get().equalsIgnoreCase(fromUri.get())) {
-            throw InvalidConfigurationException.ofSecret(URI,
-                    "its sni '" + fromUri.get() + "' differs from '" + SNI + "' = '" + explicit.get() + "'");
-        }
-        String name = explicit.or(() -> fromUri).orElse(server.host());
-        return HostSyntax.isIpLiteral(name) ? Optional.empty() : Optional.of(name);
-    }
-
-    private static boolean resolveInsecure(Optional<Boolean> explicit, Optional<AnyTlsUri> uri) {
-        Optional<Boolean> fromUri = uri.flatMap(AnyTlsUri::insecure);
-        if (explicit.isPresent() && fromUri.isPresent() && !explicit.get().equals(fromUri.get())) {
-            throw InvalidConfigurationException.ofSecret(URI, "its insecure=" + (fromUri.get() ? "1" : "0")
-                    + " differs from '" + INSECURE + "' = " + explicit.get());
-        }
-        return explicit.or(() -> fromUri).orElse(false);
     }
 
     /** Pins in any form {@link SpkiPins#decode} accepts (hex, base64, {@code sha256/<base64>}); normalised to hex. */
