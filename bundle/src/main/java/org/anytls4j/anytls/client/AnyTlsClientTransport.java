@@ -317,6 +317,7 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         LOG.log(System.Logger.Level.DEBUG, "transport {0}: reused session {1} died before confirming an open ({2});"
                 + " retrying on a fresh session, {3} idle session(s) retired with it", name(), dead.session(),
                 why.getMessage(), retired);
+        open.leased = false; // until the fresh session is there, a timeout is one of finding a session
         acquire(open, true);
     }
 
