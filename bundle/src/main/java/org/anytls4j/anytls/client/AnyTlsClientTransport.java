@@ -260,8 +260,9 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         InetSocketAddress target = udp ? UdpOverTcp.V2_DESTINATION : request.destination().toSocketAddress();
         ByteBuf udpRequest = udp ? UdpRequestHeader.encode(request) : null;
         session.expectPeerVersion(serverVersion);
-        Future<AnyTlsStream> opening = session.openStream(target,
-                new StreamInitializer(request, open.handler, session.id(), name(), options.server()), udpRequest, lease.reused(), remaining);
+        StreamInitializer initializer = new StreamInitializer(request, open.handler, session.id(), name(),
+                options.server());
+        Future<AnyTlsStream> opening = session.openStream(target, initializer, udpRequest, lease.reused(), remaining);
         result.addListener(done -> {
             if (!done.isSuccess()) {
                 opening.cancel(false); // cancelled or timed out by the transport: the session drops the open
