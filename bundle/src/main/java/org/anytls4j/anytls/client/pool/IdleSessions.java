@@ -99,14 +99,15 @@ final class IdleSessions<S extends PooledSession> {
     }
 
     /**
-     * The sessions idle since {@code nanos} or earlier, oldest first, still in the idle set. Given the time a session
-     * that was just found dead left the idle set, these are the ones that sat unused through the same quiet spell
-     * that killed it (a NAT or firewall forgetting idle flows), and so are suspect too ({@link CloseCause#SUSPECT}).
+     * The sessions idle since before {@code nanos}, oldest first, still in the idle set. Given the time a session that
+     * was just found dead left the idle set, these are the ones that sat unused through the same quiet spell that
+     * killed it (a NAT or firewall forgetting idle flows), and so are suspect too ({@link CloseCause#SUSPECT}); one
+     * that joined the idle set since (a stream ended on it, or warming dialled it) has shown it works.
      */
-    List<Unfit<S>> idleSinceOrBefore(long nanos) {
+    List<Unfit<S>> idleSinceBefore(long nanos) {
         List<Unfit<S>> suspects = new ArrayList<>();
         for (PoolEntry<S> entry : bySequence.values()) {
-            if (entry.idleSince <= nanos) {
+            if (entry.idleSince < nanos) {
                 suspects.add(new Unfit<>(entry, CloseCause.SUSPECT));
             }
         }

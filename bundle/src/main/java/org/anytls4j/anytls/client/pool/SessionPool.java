@@ -185,7 +185,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
             if (entry != null) {
                 books.remove(entry, CloseCause.ERROR, true, actions);
             }
-            List<IdleSessions.Unfit<S>> suspects = idle.idleSinceOrBefore(dead.grantedAtNanos());
+            List<IdleSessions.Unfit<S>> suspects = idle.idleSinceBefore(dead.grantedAtNanos());
             books.removeAll(suspects, actions);
             topUpWarmLocked(false, actions);
             return suspects.size();
