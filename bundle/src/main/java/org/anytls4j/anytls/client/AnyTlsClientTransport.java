@@ -3,7 +3,6 @@ package org.anytls4j.anytls.client;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -28,7 +27,6 @@ import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.TransportHealth;
 import org.anytls4j.transport.api.TransportStats;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
-import org.anytls4j.transport.api.netty.TransportAttributes;
 
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
@@ -53,9 +51,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * session goes back to the pool. A UDP request opens a stream to the UDP-over-TCP v2 destination and carries
  * {@code TransportDatagram}s.
  *
+ * <p><b>A dead pooled session costs at most one SYNACK timeout.</b> A reused session may have died silently (a NAT
+ * forgot it, a laptop slept). On a v2 server its open goes out with a HeartRequest, and if nothing at all comes back
+ * within {@code synackTimeout} the session is closed; if it closes for any reason before the SYNACK, likewise. The
+ * open then moves to a newly dialled session within what is left of its open timeout, and every session that was
+ * idle when the dead one was taken is retired with it. So the worst-case extra delay of an open is
+ * {@code synackTimeout} plus one new session (connect, TLS handshake, authentication), and only the first open after
+ * the loss pays it. Nothing is retried once the application has the channel, nor on a session dialled for the open
+ * (that failure is real), nor on a v1 server, which confirms nothing. The host's handler joins the stream only when
+ * it is confirmed, so a retried open never touched it.
+ *
  * <p>Free of OSGi: built from {@link ClientTransportOptions}. Thread-safe.
  */
 public final class AnyTlsClientTransport implements NettyOutboundTransport, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AnyTlsClientTransport.class.getName());
     public static final String TYPE = "anytls";
     private static final Set<Network> NETWORKS = Collections.unmodifiableSet(EnumSet.of(Network.TCP, Network.UDP));
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
@@ -70,6 +79,8 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     private final SessionPool<PooledClientSession> pool;
     private final TransportDrain drain = new TransportDrain(this::close);
     private volatile boolean closed;
+    /** The version the server announced on the last confirmed open; 0 before one. */
+    private volatile int serverVersion;
 
     private AnyTlsClientTransport(ClientTransportOptions options, IoRuntime io, CarrierTlsHandlers tls,
                                   ClientCounters counters) {
@@ -205,9 +216,9 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
             return result;
         }
         Duration timeout = request.openTimeout().orElse(options.openTimeout());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        AtomicReference<Lease<PooledClientSession>> leased = new AtomicReference<>();
-        ScheduledFuture<?> timer = loop.schedule(() -> fail(result, failures.timedOut(timeout, leased.get() != null)),
+        ClientOpen open = new ClientOpen(request, handler, udp, timeout, System.nanoTime() + timeout.toNanos(),
+                result);
+        ScheduledFuture<?> timer = loop.schedule(() -> fail(result, failures.timedOut(timeout, open.leased)),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
         result.addListener(done -> {
             timer.cancel(false);
@@ -216,31 +227,41 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
                 drain.ended();
             }
         });
-        pool.acquire().whenComplete((lease, error) -> {
+        acquire(open, false);
+        return result;
+    }
+
+    /** Leases a session for {@code open}: any fit one, or ({@code fresh}) a newly dialled one. */
+    private void acquire(ClientOpen open, boolean fresh) {
+        Promise<Channel> result = open.result;
+        (fresh ? pool.acquireFresh() : pool.acquire()).whenComplete((lease, error) -> {
             if (error != null) {
                 fail(result, failures.fromPool(error));
                 return;
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = open.deadlineNanos - System.nanoTime();
             if (result.isDone() || remaining <= 0) {
                 // Timed out or cancelled while the session was dialled: the session serves the next open.
                 lease.release(true);
-                fail(result, failures.timedOut(timeout, false));
+                fail(result, failures.timedOut(open.timeout, false));
                 return;
             }
-            leased.set(lease);
-            openOnSession(request, handler, lease, udp, Duration.ofNanos(remaining), result);
+            open.leased = true;
+            openOnSession(open, lease, Duration.ofNanos(remaining));
         });
-        return result;
     }
 
-    private void openOnSession(OpenRequest request, ChannelHandler handler, Lease<PooledClientSession> lease,
-                               boolean udp, Duration remaining, Promise<Channel> result) {
+    private void openOnSession(ClientOpen open, Lease<PooledClientSession> lease, Duration remaining) {
+        OpenRequest request = open.request;
+        Promise<Channel> result = open.result;
+        boolean udp = open.udp;
         PooledClientSession session = lease.session();
         InetSocketAddress target = udp ? UdpOverTcp.V2_DESTINATION : request.destination().toSocketAddress();
         ByteBuf udpRequest = udp ? UdpRequestHeader.encode(request) : null;
-        Future<AnyTlsStream> opening = session.openStream(target,
-                new StreamInitializer(request, handler, session.id()), udpRequest, lease.reused(), remaining);
+        session.expectPeerVersion(serverVersion);
+        StreamInitializer initializer = new StreamInitializer(request, open.handler, session.id(), name(),
+                options.server());
+        Future<AnyTlsStream> opening = session.openStream(target, initializer, udpRequest, lease.reused(), remaining);
         result.addListener(done -> {
             if (!done.isSuccess()) {
                 opening.cancel(false); // cancelled or timed out by the transport: the session drops the open
@@ -248,11 +269,19 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         });
         opening.addListener(done -> {
             if (!done.isSuccess()) {
-                lease.release(session.isUsable());
+                boolean sessionDied = !session.isUsable();
+                lease.release(!sessionDied);
+                if (sessionDied && lease.reused() && !result.isDone() && !closed) {
+                    retryOnFreshSession(open, lease, done.cause());
+                    return;
+                }
                 fail(result, failures.from(done.cause()));
                 return;
             }
             AnyTlsStream stream = opening.getNow();
+            if (session.peerVersion() > 0) { // on the session's loop, where the version is written
+                serverVersion = session.peerVersion();
+            }
             session.streamsCarried.incrementAndGet();
             // Count before completing: whoever waits on the future must see the counters already updated.
             if (!result.setUncancellable()) {
@@ -274,6 +303,22 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
             });
             result.trySuccess(stream);
         });
+    }
+
+    /**
+     * The reused session of {@code dead} died before it confirmed the open (its SYNACK watchdog fired, or it closed):
+     * nothing reached the application yet, so the open moves to a newly dialled session within what is left of its
+     * open timeout. Idle sessions that sat through the same quiet spell are retired with it, so the next opens do not
+     * each wait out a SYNACK timeout. An open on a fresh session is never retried: its failure is real.
+     */
+    private void retryOnFreshSession(ClientOpen open, Lease<PooledClientSession> dead, Throwable why) {
+        int retired = pool.retireIdleAlongside(dead);
+        counters.deadSessionRetries.increment();
+        LOG.log(System.Logger.Level.DEBUG, "transport {0}: reused session {1} died before confirming an open ({2});"
+                + " retrying on a fresh session, {3} idle session(s) retired with it", name(), dead.session(),
+                why.getMessage(), retired);
+        open.leased = false; // until the fresh session is there, a timeout is one of finding a session
+        acquire(open, true);
     }
 
     /** Fails the open unless it is already done, counting it first: a host that reads the stats then finds it. */
@@ -321,30 +366,5 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     public String toString() {
         return "AnyTlsClientTransport[" + name() + " -> " + options.server().getHostString() + ":"
                 + options.server().getPort() + "]";
-    }
-
-    /** Sets the SPI attributes before the host's handler runs, and wraps UDP flows in the datagram codec. */
-    private final class StreamInitializer extends ChannelInitializer<Channel> {
-        private final OpenRequest request;
-        private final ChannelHandler handler;
-        private final String sessionId;
-
-        StreamInitializer(OpenRequest request, ChannelHandler handler, String sessionId) {
-            this.request = request;
-            this.handler = handler;
-            this.sessionId = sessionId;
-        }
-
-        @Override
-        protected void initChannel(Channel stream) {
-            stream.attr(TransportAttributes.REQUEST).set(request);
-            stream.attr(TransportAttributes.UPSTREAM).set(options.server());
-            stream.attr(TransportAttributes.SESSION_ID).set(sessionId);
-            stream.attr(TransportAttributes.CHAIN).set(List.of(name()));
-            if (request.network() == Network.UDP) {
-                stream.pipeline().addLast("uot", new UdpOverTcpClientCodec(request.udpMode(), request.destination()));
-            }
-            stream.pipeline().addLast(handler);
-        }
     }
 }

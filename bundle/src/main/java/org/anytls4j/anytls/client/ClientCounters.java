@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class ClientCounters {
     final TransportCounters opens;
     final LongAdder paddingUpdates = new LongAdder();
+    /** Opens whose reused session died before confirming them, moved to a fresh session. */
+    final LongAdder deadSessionRetries = new LongAdder();
 
     ClientCounters(Clock clock) {
         this.opens = new TransportCounters(clock);
@@ -52,6 +54,8 @@ final class ClientCounters {
                 .extra("anytls.sessions.closed.maxAge", byCause[CloseCause.MAX_AGE.ordinal()])
                 .extra("anytls.sessions.closed.shutdown", byCause[CloseCause.SHUTDOWN.ordinal()])
                 .extra("anytls.sessions.closed.error", byCause[CloseCause.ERROR.ordinal()])
+                .extra("anytls.sessions.closed.suspect", byCause[CloseCause.SUSPECT.ordinal()])
+                .extra("anytls.opens.retriedOnFreshSession", deadSessionRetries.sum())
                 .extra("anytls.padding.updates", paddingUpdates.sum())
                 .build();
     }

@@ -33,10 +33,32 @@ final class PooledClientSession implements PooledSession {
         this.idleSince = created;
     }
 
-    /** Opens a stream on this session, from any thread; the session owns {@code firstPayload} from here on. */
+    /** A confirmed open on this session, from any thread; the session owns {@code firstPayload} from here on. */
     Future<AnyTlsStream> openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
-                                           boolean reused, Duration openTimeout) {
-        return session.openStream(destination, handler, firstPayload, reused, openTimeout);
+                                    boolean reused, Duration openTimeout) {
+        return openStream(destination, handler, firstPayload, reused, openTimeout, false);
+    }
+
+    /**
+     * Like {@link #openStream(InetSocketAddress, ChannelHandler, ByteBuf, boolean, Duration)}, with early data when
+     * asked for and the session is fresh. A reused session may turn out dead, and an open that moves to a fresh
+     * session must not have handed the application a channel yet (its bytes could not follow it), so on a reused
+     * session an early-data open waits for its SYNACK like any other: early data only saves a round trip where the
+     * session has just proven it works.
+     */
+    Future<AnyTlsStream> openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
+                                    boolean reused, Duration openTimeout, boolean earlyData) {
+        return session.openStream(destination, handler, firstPayload, reused, openTimeout, earlyData && !reused);
+    }
+
+    /** The server's version as other sessions learned it (see {@link ClientSessionHandler#expectPeerVersion}). */
+    void expectPeerVersion(int version) {
+        session.expectPeerVersion(version);
+    }
+
+    /** The version the server announced on this session; 0 until then. Read it on the session's event loop. */
+    int peerVersion() {
+        return session.peerVersion();
     }
 
     String id() {

@@ -62,6 +62,8 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     private int peerVersion;
     /** True once ServerSettings arrived, or once silence showed the server to be v1. */
     private boolean versionKnown;
+    /** The version other sessions to this server learned; stands in for {@link #peerVersion} until it is known. */
+    private volatile int expectedPeerVersion;
     private long createdNanos;
     /** The TLS handshake's duration, about one round trip to the server; 0 when unknown. */
     private long handshakeNanos;
@@ -100,6 +102,16 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     /** The version the server announced in ServerSettings; 0 until then (and for v1 servers, forever). */
     public int peerVersion() {
         return peerVersion;
+    }
+
+    /**
+     * Tells the session the server's version as other sessions learned it. A pooled session that never carried a
+     * stream has not heard ServerSettings yet, and silence would pass for a v1 server; with a v2 server expected, its
+     * first open from the pool gets the liveness check of a reused session instead, so a session that died idle is
+     * found within the SYNACK timeout rather than handed out unconfirmed.
+     */
+    public void expectPeerVersion(int version) {
+        this.expectedPeerVersion = version;
     }
 
     /** Closes the session for {@code cause}; the first cause wins. Must run on the session's event loop. */
@@ -204,7 +216,8 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
 
         // A reused v2 session gets a HeartRequest with its SYN: a live server answers at once, whatever its dial
         // time, so the SYNACK watchdog can tell a dead session from a slow destination.
-        boolean probe = reused && peerVersion >= 2 && options.synackTimeout().toNanos() > 0;
+        int version = versionKnown ? peerVersion : expectedPeerVersion;
+        boolean probe = reused && version >= 2 && options.synackTimeout().toNanos() > 0;
         if (!settingsSent) {
             settingsSent = true;
             String settings = Settings.clientSettings(options.clientName(), options.paddingScheme().get().md5Hex());

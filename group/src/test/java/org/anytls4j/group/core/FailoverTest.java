@@ -63,6 +63,27 @@ class FailoverTest extends GroupFixture {
     }
 
     @Test
+    void whatTransportInfoShowsNamesTheCurrentMemberEachMembersHealthAndLastProbeAndTheFailovers() {
+        FakeMember a = member("a").down(Reason.UPSTREAM_UNREACHABLE, Phase.CARRIER_CONNECT);
+        FakeMember b = member("b");
+        GroupTransport group = group(GroupFixture::probing, a, b);
+        open(group, "x.test"); // fails on a, moves to b
+        time.advance(Duration.ofSeconds(10)); // one probe round: a fails again, b answers
+
+        // transport:info shows health().detail() as "Health detail" and every stats extra as a line of its own.
+        assertThat(group.health().detail()).hasValueSatisfying(detail -> assertThat(detail)
+                .contains("current b")
+                .containsPattern("a skipped health=\\w+ failures=\\d+ probe: failed at ")
+                .containsPattern("b usable health=\\w+ probe: \\d+ ms at "));
+        assertThat(group.stats().extra())
+                .containsEntry("group.current.b", 1L)
+                .containsEntry("group.member.a.usable", 0L)
+                .containsEntry("group.member.b.usable", 1L)
+                .containsKey("group.member.b.probe.latencyMillis")
+                .containsEntry("group.failovers", 1L);
+    }
+
+    @Test
     void withoutProbesAFailedMemberIsTriedAgainAfterOneInterval() {
         FakeMember a = member("a").down(Reason.UPSTREAM_UNREACHABLE, Phase.CARRIER_CONNECT);
         FakeMember b = member("b");

@@ -19,6 +19,10 @@ public final class SwitchableRelay implements AutoCloseable {
     private final InetSocketAddress target;
     private final long delayMillis;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** Connections that carry nothing any more, either way, and stay open. */
+    private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
+    /** Connections that close at their next byte. */
+    private final Set<Socket> doomed = ConcurrentHashMap.newKeySet();
     private final int port;
     private volatile ServerSocket listener;
 
@@ -67,6 +71,12 @@ public final class SwitchableRelay implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    if (doomed.contains(from)) {
+                        break; // closes both sides below
+                    }
+                    if (silenced.contains(from)) {
+                        continue; // swallowed: nothing reaches the other side, nothing tells either side
+                    }
                     if (delayMillis > 0) {
                         Thread.sleep(delayMillis); // the relay's whole purpose: a slow path
                     }
@@ -82,6 +92,22 @@ public final class SwitchableRelay implements AutoCloseable {
         }, "relay-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * The connections open now go silent in both directions and stay open, as when a NAT forgot them; connections
+     * made later are relayed as usual.
+     */
+    public void blackholeExisting() {
+        silenced.addAll(sockets);
+    }
+
+    /**
+     * The connections open now close at the first byte either side sends, as when the server restarted while they
+     * were idle; connections made later are relayed as usual.
+     */
+    public void resetExistingOnData() {
+        doomed.addAll(sockets);
     }
 
     /** The server "dies": nothing listens on the port any more and every relayed connection is closed. */

@@ -8,6 +8,11 @@ public enum CloseCause {
     MAX_AGE,
     /** The session failed, was found unusable, or its stream ended unhealthy. */
     ERROR,
+    /**
+     * Idle through the same quiet spell as a reused session that turned out dead, and closed unused rather than
+     * costing the next opens a SYNACK timeout each (see {@link SessionPool#retireIdleAlongside(Lease)}).
+     */
+    SUSPECT,
     /** The pool was closed. */
     SHUTDOWN,
     /** {@code disableReuse} is on: a session serves one stream only. */

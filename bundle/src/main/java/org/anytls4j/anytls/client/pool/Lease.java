@@ -9,13 +9,15 @@ public final class Lease<S extends PooledSession> {
     private final S session;
     private final long sequence;
     private final boolean reused;
+    private final long grantedAtNanos;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    Lease(SessionPool<S> pool, S session, long sequence, boolean reused) {
+    Lease(SessionPool<S> pool, S session, long sequence, boolean reused, long grantedAtNanos) {
         this.pool = pool;
         this.session = session;
         this.sequence = sequence;
         this.reused = reused;
+        this.grantedAtNanos = grantedAtNanos;
     }
 
     SessionPool<S> pool() {
@@ -37,6 +39,11 @@ public final class Lease<S extends PooledSession> {
      */
     public boolean reused() {
         return reused;
+    }
+
+    /** Pool-clock time the lease was granted: when the session left the idle set, or when its dial completed. */
+    long grantedAtNanos() {
+        return grantedAtNanos;
     }
 
     /**

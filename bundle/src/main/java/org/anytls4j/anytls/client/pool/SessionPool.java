@@ -1,77 +1,56 @@
 package org.anytls4j.anytls.client.pool;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The client session pool: the reference algorithm of spec §11.1 plus {@code disableReuse}, a session cap,
- * warming and a maximum session age (see {@link PoolOptions}).
+ * warming, a maximum session age (see {@link PoolOptions}) and the retirement of idle sessions that went quiet
+ * together with one found dead.
  *
  * <p>Each session carries one stream at a time, as in the reference: {@link #acquire()} leases the idle
  * session with the highest sequence number, or dials a new one; {@link Lease#release(boolean)} puts it back
- * with its idle time set to now. A cleanup closes sessions idle longer than the idle timeout, oldest first,
- * always keeping the newest {@code minIdleSessions}.
+ * with its idle time set to now (the only place a session becomes idle). A cleanup closes sessions idle longer than
+ * the idle timeout, oldest first, always keeping the newest {@code minIdleSessions}.
  *
- * <p>Time and scheduling are injected. {@link #cleanup(long)} is a function of the time it is given and
- * returns when it wants to run next; the pool's own timer calls it through the {@link PoolScheduler}, and
- * only while there is something idle or warming is on (okhttp's pool works the same way), so an unused pool
- * keeps no timer.
+ * <p>The jobs are split: {@link IdleSessions} holds the idle set and decides fitness and expiry as a function of
+ * the time it is given, {@link PoolBooks} the live sessions and {@link PoolCounters}, {@link PoolDials} the dials
+ * and, through {@link WarmKeeper}, the warm minimum, {@link CleanupTimer} the one timer; this class owns the lock
+ * and the decisions that tie them together.
+ *
+ * <p>Time and scheduling are injected. {@link #cleanup(long)} is a function of the time it is given and returns
+ * when it wants to run next; the pool's timer calls it through the {@link PoolScheduler} only while something is
+ * idle or warming is on (as in okhttp's pool), so an unused pool keeps no timer.
  *
  * <p>Thread-safe: every method may be called from any thread. State is guarded by one lock; sessions are
- * closed, dials started and futures completed only after the lock is released, because each of those can
- * run foreign code that may call back into the pool.
+ * closed, dials started and futures completed only after the lock is released (see {@link PoolActions}).
  */
 public final class SessionPool<S extends PooledSession> implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(SessionPool.class.getName());
-
-    private final SessionDialer<S> dialer;
     private final PoolClock clock;
-    private final PoolScheduler scheduler;
     private final ReentrantLock lock = new ReentrantLock();
 
     // Everything below is guarded by lock.
     private PoolOptions options;
-    private long lastSequence;
-    /** Idle sessions by sequence: the last entry is the newest. */
-    private final NavigableMap<Long, Entry<S>> idle = new TreeMap<>();
-    /** Idle and leased sessions; identity, because a session's equals is not ours to trust. */
-    private final Map<S, Entry<S>> live = new IdentityHashMap<>();
-    private final Set<Dial<S>> dials = new HashSet<>();
-    private int warmDials;
-    /** Set when a warm dial fails, so that warming retries on the next cleanup tick rather than spinning. */
-    private boolean warmingSuspended;
+    private final PoolBooks<S> books = new PoolBooks<>();
+    private final IdleSessions<S> idle = books.idle;
+    private final PoolCounters counters = books.counters;
+    private final PoolDials<S> dials;
+    private final CleanupTimer timer;
     private boolean shutDown;
-    /** Identifies the timer task that is current; a cancelled task that runs anyway sees a different token. */
-    private Object timerToken;
-    private Cancellable timer;
-
-    private long sessionsCreated;
-    private final EnumMap<CloseCause, Long> sessionsClosed = new EnumMap<>(CloseCause.class);
-    private long leasesGranted;
-    private long acquiresFailed;
-    private long leasesReused;
-    private long leasesReleasedUnhealthy;
 
     public SessionPool(PoolOptions options, SessionDialer<S> dialer, PoolClock clock, PoolScheduler scheduler) {
         this.options = Objects.requireNonNull(options, "options");
-        this.dialer = Objects.requireNonNull(dialer, "dialer");
+        this.dials = new PoolDials<>(dialer);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.timer = new CleanupTimer(Objects.requireNonNull(scheduler, "scheduler"));
     }
 
     /**
@@ -79,18 +58,13 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      * needs no start. Idempotent; does nothing once closed.
      */
     public void start() {
-        Actions<S> actions = new Actions<>();
-        lock.lock();
-        try {
+        locked(actions -> {
             if (shutDown) {
                 return;
             }
             topUpWarmLocked(false, actions);
-            ensureTimerLocked();
-        } finally {
-            lock.unlock();
-        }
-        actions.run(this);
+            armTimerLocked();
+        });
     }
 
     /**
@@ -104,116 +78,118 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      * was dialed, the session goes back to the idle set.
      */
     public CompletionStage<Lease<S>> acquire() {
+        return acquire(true);
+    }
+
+    /**
+     * Like {@link #acquire()}, but always dials a new session, leaving the idle ones alone: for retrying an open
+     * whose reused session turned out dead, where another idle session could be just as dead.
+     */
+    public CompletionStage<Lease<S>> acquireFresh() {
+        return acquire(false);
+    }
+
+    private CompletionStage<Lease<S>> acquire(boolean mayReuse) {
         CompletableFuture<Lease<S>> result = new CompletableFuture<>();
-        Actions<S> actions = new Actions<>();
-        lock.lock();
-        try {
-            acquireLocked(result, actions);
+        locked(actions -> {
+            acquireLocked(result, mayReuse, actions);
             topUpWarmLocked(false, actions);
-        } finally {
-            lock.unlock();
-        }
-        actions.run(this);
+        });
         return result;
     }
 
-    private void acquireLocked(CompletableFuture<Lease<S>> result, Actions<S> actions) {
+    private void acquireLocked(CompletableFuture<Lease<S>> result, boolean mayReuse, PoolActions<S> actions) {
         if (shutDown) {
-            acquiresFailed++;
+            counters.acquireFailed();
             actions.fail(result, new PoolException(PoolException.Kind.SHUT_DOWN, "session pool is closed"));
             return;
         }
         long now = clock.nanoTime();
-        Entry<S> reusable = takeIdleLocked(now, actions);
+        PoolEntry<S> reusable = mayReuse && !options.disableReuse() ? takeIdleLocked(now, actions) : null;
         if (reusable != null) {
-            reusable.leased = true;
-            reusable.idleSince = -1;
-            reusable.leasesServed++;
-            leasesGranted++;
-            leasesReused++;
-            actions.grant(result, new Lease<>(this, reusable.session, reusable.sequence, true));
+            PoolBooks.lease(reusable);
+            counters.granted(true);
+            actions.grant(result, new Lease<>(this, reusable.session, reusable.sequence, true, now));
             return;
         }
         int max = options.maxSessions();
-        if (max > 0 && live.size() + dials.size() >= max) {
-            acquiresFailed++;
+        if (max > 0 && books.liveCount() + dials.inFlight() >= max) {
+            counters.acquireFailed();
             actions.fail(result, new PoolException(PoolException.Kind.EXHAUSTED,
-                    "session pool exhausted: maxSessions=" + max + " reached (" + live.size() + " live, "
-                            + dials.size() + " dialing, none idle)"));
+                    "session pool exhausted: maxSessions=" + max + " reached (" + books.liveCount() + " live, "
+                            + dials.inFlight() + " dialing, none idle)"));
             return;
         }
-        Dial<S> dial = new Dial<>(++lastSequence, result);
-        dials.add(dial);
-        actions.dial(dial);
+        actions.dial(dials.forAcquire(result));
     }
 
-    /** Removes and returns the newest idle session fit for a stream, closing unfit ones met on the way. */
-    private Entry<S> takeIdleLocked(long now, Actions<S> actions) {
-        if (options.disableReuse()) {
-            return null;
-        }
-        Map.Entry<Long, Entry<S>> newest;
-        while ((newest = idle.pollLastEntry()) != null) {
-            Entry<S> entry = newest.getValue();
-            CloseCause unfit = !entry.session.isUsable() ? CloseCause.ERROR
-                    : isTooOld(entry, now) ? CloseCause.MAX_AGE : null;
-            if (unfit == null) {
-                return entry;
-            }
-            removeLocked(entry, unfit, true, actions);
-        }
-        return null;
+    private PoolEntry<S> takeIdleLocked(long now, PoolActions<S> actions) {
+        List<IdleSessions.Unfit<S>> unfit = new ArrayList<>();
+        PoolEntry<S> entry = idle.takeNewestFit(now, options, unfit);
+        books.removeAll(unfit, actions);
+        return entry;
     }
 
     /** Called by {@link Lease#release(boolean)}, once per lease. */
     void release(Lease<S> lease, boolean healthy) {
-        Actions<S> actions = new Actions<>();
-        lock.lock();
-        try {
-            Entry<S> entry = live.get(lease.session());
-            if (entry == null || entry.sequence != lease.sequence() || !entry.leased) {
+        locked(actions -> {
+            PoolEntry<S> entry = books.entryOf(lease);
+            if (entry == null || !entry.leased) {
                 return; // the session died or the pool closed while the stream ran: nothing left to return
             }
             entry.leased = false;
             if (!healthy) {
-                leasesReleasedUnhealthy++;
+                counters.releasedUnhealthy();
             }
             long now = clock.nanoTime();
             CloseCause cause = !healthy ? CloseCause.ERROR
                     : options.disableReuse() ? CloseCause.REUSE_DISABLED
-                    : !entry.session.isUsable() ? CloseCause.ERROR
-                    : isTooOld(entry, now) ? CloseCause.MAX_AGE
-                    : null;
+                    : IdleSessions.unfitness(entry, now, options);
             if (cause != null) {
-                removeLocked(entry, cause, true, actions);
+                books.remove(entry, cause, true, actions);
             } else {
-                entry.idleSince = now;
-                idle.put(entry.sequence, entry);
-                ensureTimerLocked();
+                idle.add(entry, now);
+                armTimerLocked();
             }
             topUpWarmLocked(false, actions);
-        } finally {
-            lock.unlock();
-            actions.run(this);
-        }
+        });
     }
 
     /** Takes back a lease whose acquirer had already given up, so it counts as never granted. */
-    private void abandon(Lease<S> lease) {
+    void abandon(Lease<S> lease) {
         lock.lock();
         try {
-            Entry<S> entry = live.get(lease.session());
-            if (entry != null && entry.sequence == lease.sequence() && entry.leased) {
+            PoolEntry<S> entry = books.entryOf(lease);
+            if (entry != null && entry.leased) {
                 entry.leasesServed--;
-                leasesGranted--;
-                if (lease.reused()) {
-                    leasesReused--;
-                }
+                counters.ungranted(lease.reused());
             }
         } finally {
             lock.unlock();
         }
         lease.release(true);
+    }
+
+    /**
+     * Tells the pool that the reused session of {@code dead} proved dead (no answer to an open within the SYNACK
+     * timeout, or it closed before answering). The session leaves the pool and is closed ({@link CloseCause#ERROR})
+     * if it is still there, and so is every session that was already idle when {@code dead} was granted
+     * ({@link CloseCause#SUSPECT}): they sat through the same quiet spell, and trying them one by one would cost
+     * each of the next opens a SYNACK timeout. Sessions that carried a stream since then stay.
+     *
+     * @return how many idle sessions were retired as suspect
+     */
+    public int retireIdleAlongside(Lease<S> dead) {
+        return lockedValue(actions -> {
+            PoolEntry<S> entry = books.entryOf(dead);
+            if (entry != null) {
+                books.remove(entry, CloseCause.ERROR, true, actions);
+            }
+            List<IdleSessions.Unfit<S>> suspects = idle.idleSinceBefore(dead.grantedAtNanos());
+            books.removeAll(suspects, actions);
+            topUpWarmLocked(false, actions);
+            return suspects.size();
+        });
     }
 
     /**
@@ -224,82 +200,35 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      */
     public void sessionClosed(S session, CloseCause cause) {
         Objects.requireNonNull(cause, "cause");
-        Actions<S> actions = new Actions<>();
-        lock.lock();
-        try {
-            Entry<S> entry = live.get(session);
+        locked(actions -> {
+            PoolEntry<S> entry = books.entryOf(session);
             if (entry == null) {
                 return;
             }
-            removeLocked(entry, cause, false, actions);
+            books.remove(entry, cause, false, actions);
             topUpWarmLocked(false, actions);
-        } finally {
-            lock.unlock();
-            actions.run(this);
-        }
+        });
     }
 
     /**
-     * Runs the idle cleanup as of {@code nowNanos} (pool-clock time). Walking the idle sessions from newest to
-     * oldest: an unusable one is closed ({@link CloseCause#ERROR}), one past {@code maxSessionAge} is closed
-     * ({@link CloseCause#MAX_AGE}), one idle for at most {@code idleSessionTimeout} is kept, an expired one is
-     * kept with its idle time reset to now while fewer than {@code minIdleSessions} have been kept (as the
-     * reference does), and any other expired one is closed ({@link CloseCause#IDLE_TIMEOUT}). Sessions are
-     * closed oldest first. With warming on, the idle shortfall is then dialed, even after a failed warm dial.
+     * Runs the idle cleanup as of {@code nowNanos} (pool-clock time): closes what
+     * {@link IdleSessions#expire(long, PoolOptions)} finds unfit, oldest first, then, with warming on, dials the
+     * idle shortfall, even after a failed warm dial.
      *
      * @return nanoseconds until the cleanup should run again: {@code idleSessionCheckInterval} while something
      *         is idle or warming is on, otherwise {@code -1} (nothing to watch until a session becomes idle)
      */
     public long cleanup(long nowNanos) {
-        Actions<S> actions = new Actions<>();
-        long nextDelay;
-        lock.lock();
-        try {
-            nextDelay = cleanupLocked(nowNanos, actions);
-        } finally {
-            lock.unlock();
-        }
-        actions.run(this);
-        return nextDelay;
+        return lockedValue(actions -> cleanupLocked(nowNanos, actions));
     }
 
-    private long cleanupLocked(long now, Actions<S> actions) {
+    private long cleanupLocked(long now, PoolActions<S> actions) {
         if (shutDown) {
             return -1;
         }
-        PoolOptions opts = options;
-        long idleTimeout = opts.idleSessionTimeout().toNanos();
-        int kept = 0;
-        List<Entry<S>> doomed = new ArrayList<>();
-        List<CloseCause> causes = new ArrayList<>();
-        Iterator<Entry<S>> newestFirst = idle.descendingMap().values().iterator();
-        while (newestFirst.hasNext()) {
-            Entry<S> entry = newestFirst.next();
-            CloseCause cause = null;
-            if (opts.disableReuse()) {
-                cause = CloseCause.REUSE_DISABLED;
-            } else if (!entry.session.isUsable()) {
-                cause = CloseCause.ERROR;
-            } else if (isTooOld(entry, now)) {
-                cause = CloseCause.MAX_AGE;
-            } else if (now - entry.idleSince <= idleTimeout) {
-                kept++;
-            } else if (kept < opts.minIdleSessions()) {
-                entry.idleSince = now;
-                kept++;
-            } else {
-                cause = CloseCause.IDLE_TIMEOUT;
-            }
-            if (cause != null) {
-                doomed.add(entry);
-                causes.add(cause);
-            }
-        }
-        for (int i = doomed.size() - 1; i >= 0; i--) { // oldest first
-            removeLocked(doomed.get(i), causes.get(i), true, actions);
-        }
+        books.removeAll(idle.expire(now, options), actions);
         topUpWarmLocked(true, actions);
-        return timerWantedLocked() ? opts.idleSessionCheckInterval().toNanos() : -1;
+        return timerWantedLocked() ? options.idleSessionCheckInterval().toNanos() : -1;
     }
 
     /**
@@ -310,41 +239,31 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      */
     public void updateOptions(PoolOptions newOptions) {
         Objects.requireNonNull(newOptions, "newOptions");
-        Actions<S> actions = new Actions<>();
-        lock.lock();
-        try {
+        locked(actions -> {
             PoolOptions old = options;
             options = newOptions;
             if (shutDown) {
                 return;
             }
             if (newOptions.disableReuse()) {
-                for (Entry<S> entry : new ArrayList<>(idle.values())) {
-                    removeLocked(entry, CloseCause.REUSE_DISABLED, true, actions);
+                for (PoolEntry<S> entry : idle.all()) {
+                    books.remove(entry, CloseCause.REUSE_DISABLED, true, actions);
                 }
             }
             if (!old.idleSessionCheckInterval().equals(newOptions.idleSessionCheckInterval())) {
-                cancelTimerLocked();
+                timer.cancel();
             }
             if (newOptions.warmIdleSessions() && !old.warmIdleSessions()) {
-                warmingSuspended = false;
+                dials.warmingSwitchedOn();
             }
             topUpWarmLocked(false, actions);
-            ensureTimerLocked();
-        } finally {
-            lock.unlock();
-        }
-        actions.run(this);
+            armTimerLocked();
+        });
     }
 
     /** The options in force. */
     public PoolOptions options() {
-        lock.lock();
-        try {
-            return options;
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> options);
     }
 
     /**
@@ -354,68 +273,62 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      */
     @Override
     public void close() {
-        Actions<S> actions = new Actions<>();
-        lock.lock();
-        try {
+        locked(actions -> {
             if (shutDown) {
                 return;
             }
             shutDown = true;
-            cancelTimerLocked();
-            List<Entry<S>> all = new ArrayList<>(live.values());
-            all.sort(Comparator.comparingLong(entry -> entry.sequence));
-            for (Entry<S> entry : all) {
-                removeLocked(entry, CloseCause.SHUTDOWN, true, actions);
+            timer.cancel();
+            for (PoolEntry<S> entry : books.oldestFirst()) {
+                books.remove(entry, CloseCause.SHUTDOWN, true, actions);
             }
-            for (Dial<S> dial : dials) {
-                if (dial.waiting != null && !dial.settled) {
-                    dial.settled = true;
-                    acquiresFailed++;
-                    actions.fail(dial.waiting, new PoolException(PoolException.Kind.SHUT_DOWN,
-                            "session pool closed while dialing session #" + dial.sequence));
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        actions.run(this);
+            dials.failWaitingOnShutdown(counters, actions);
+        });
     }
 
     /** A consistent snapshot of gauges and counters; cheap. */
     public PoolStats stats() {
-        lock.lock();
-        try {
-            return new PoolStats(idle.size(), live.size() - idle.size(), live.size(), dials.size(), sessionsCreated,
-                    sessionsClosed, leasesGranted, acquiresFailed, leasesReused, leasesReleasedUnhealthy);
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> books.stats(dials.inFlight()));
     }
 
     /** The live sessions, oldest (lowest sequence) first. */
     public List<PooledSessionInfo<S>> snapshot() {
+        return read(books::snapshot);
+    }
+
+    private <T> T read(Supplier<T> state) {
         lock.lock();
         try {
-            List<PooledSessionInfo<S>> infos = new ArrayList<>(live.size());
-            for (Entry<S> entry : live.values()) {
-                infos.add(new PooledSessionInfo<>(entry.session, entry.sequence, entry.createdAt, entry.idleSince,
-                        entry.leased, entry.leasesServed));
-            }
-            infos.sort(Comparator.comparingLong(PooledSessionInfo::sequence));
-            return List.copyOf(infos);
+            return state.get();
         } finally {
             lock.unlock();
         }
     }
 
-    // ---- dialing -------------------------------------------------------------------------------------------
+    /** Runs {@code body} under the lock, then, without it, the side effects the body decided. */
+    private void locked(Consumer<PoolActions<S>> body) {
+        lockedValue(actions -> {
+            body.accept(actions);
+            return null;
+        });
+    }
+
+    private <T> T lockedValue(Function<PoolActions<S>, T> body) {
+        PoolActions<S> actions = new PoolActions<>();
+        lock.lock();
+        try {
+            return body.apply(actions);
+        } finally {
+            lock.unlock();
+            actions.run(this);
+        }
+    }
 
     /** Starts a dial; called without the lock. */
-    private void startDial(Dial<S> dial) {
+    void startDial(PendingDial<S> dial) {
         CompletionStage<S> stage;
         try {
-            stage = Objects.requireNonNull(dialer.dial(dial.sequence),
-                    () -> "dialer returned null for session #" + dial.sequence);
+            stage = dials.start(dial);
         } catch (RuntimeException e) {
             onDialed(dial, null, e);
             return;
@@ -423,116 +336,44 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
         stage.whenComplete((session, error) -> onDialed(dial, session, error));
     }
 
-    private void onDialed(Dial<S> dial, S session, Throwable error) {
-        Actions<S> actions = new Actions<>();
-        lock.lock();
-        try {
-            dials.remove(dial);
-            if (dial.waiting == null) {
-                warmDials--;
-            }
+    private void onDialed(PendingDial<S> dial, S session, Throwable error) {
+        locked(actions -> {
+            dials.ended(dial);
             if (error != null || session == null) {
-                dialFailedLocked(dial, error == null ? new NullPointerException("dial produced no session") : error,
-                        actions);
+                dials.failed(dial, error == null ? new NullPointerException("dial produced no session") : error,
+                        shutDown, counters, actions);
                 return;
             }
-            sessionsCreated++;
+            counters.created();
             long now = clock.nanoTime();
             if (shutDown) {
-                countClosedLocked(CloseCause.SHUTDOWN);
-                actions.close(session, CloseCause.SHUTDOWN, dial.sequence);
+                books.closeUnpooled(session, CloseCause.SHUTDOWN, dial.sequence, actions);
             } else if (!session.isUsable()) {
-                countClosedLocked(CloseCause.ERROR);
-                actions.close(session, CloseCause.ERROR, dial.sequence);
-                dialFailedLocked(dial, new IllegalStateException("session #" + dial.sequence
-                        + " was no longer usable when its dial completed"), actions);
-            } else if (dial.waiting == null) {
+                books.closeUnpooled(session, CloseCause.ERROR, dial.sequence, actions);
+                dials.failed(dial, new IllegalStateException("session #" + dial.sequence
+                        + " was no longer usable when its dial completed"), false, counters, actions);
+            } else if (dial.isWarm()) {
                 if (options.disableReuse()) { // reuse got disabled while the warm dial ran
-                    countClosedLocked(CloseCause.REUSE_DISABLED);
-                    actions.close(session, CloseCause.REUSE_DISABLED, dial.sequence);
+                    books.closeUnpooled(session, CloseCause.REUSE_DISABLED, dial.sequence, actions);
                 } else {
-                    Entry<S> entry = new Entry<>(session, dial.sequence, now);
-                    entry.idleSince = now;
-                    live.put(session, entry);
-                    idle.put(entry.sequence, entry);
-                    ensureTimerLocked();
+                    books.addIdle(session, dial.sequence, now);
+                    armTimerLocked();
                 }
             } else {
-                Entry<S> entry = new Entry<>(session, dial.sequence, now);
-                entry.leased = true;
-                entry.leasesServed = 1;
-                live.put(session, entry);
+                books.addLeased(session, dial.sequence, now);
                 dial.settled = true;
-                leasesGranted++;
-                actions.grant(dial.waiting, new Lease<>(this, session, dial.sequence, false));
+                counters.granted(false);
+                actions.grant(dial.waiting, new Lease<>(this, session, dial.sequence, false, now));
             }
-        } finally {
-            lock.unlock();
-            actions.run(this);
-        }
+        });
     }
 
-    private void dialFailedLocked(Dial<S> dial, Throwable error, Actions<S> actions) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (dial.waiting == null) {
-            if (!shutDown) {
-                warmingSuspended = true;
-                // The cause's text is enough at WARNING; repeated every tick while the server is down.
-                LOG.log(System.Logger.Level.WARNING, "warm dial of session #" + dial.sequence + " failed ("
-                        + cause + "); warming resumes at the next cleanup");
-            }
-        } else if (!dial.settled) {
-            dial.settled = true;
-            acquiresFailed++;
-            actions.fail(dial.waiting, new PoolException(PoolException.Kind.DIAL_FAILED,
-                    "dialing session #" + dial.sequence + " failed: " + cause, cause));
-        }
-    }
-
-    /**
-     * With warming on, dials enough sessions that idle plus warm dials in flight reach {@code minIdleSessions},
-     * within {@code maxSessions}. After a failed warm dial only the cleanup ({@code fromCleanup}) retries.
-     */
-    private void topUpWarmLocked(boolean fromCleanup, Actions<S> actions) {
-        PoolOptions opts = options;
-        if (shutDown || !opts.warmIdleSessions() || opts.disableReuse()) {
+    /** With warming on, dials the idle shortfall; after a failed warm dial only the cleanup retries. */
+    private void topUpWarmLocked(boolean fromCleanup, PoolActions<S> actions) {
+        if (shutDown) {
             return;
         }
-        if (fromCleanup) {
-            warmingSuspended = false;
-        } else if (warmingSuspended) {
-            return;
-        }
-        int shortfall = opts.minIdleSessions() - idle.size() - warmDials;
-        if (opts.maxSessions() > 0) {
-            shortfall = Math.min(shortfall, opts.maxSessions() - live.size() - dials.size());
-        }
-        for (int i = 0; i < shortfall; i++) {
-            Dial<S> dial = new Dial<>(++lastSequence, null);
-            dials.add(dial);
-            warmDials++;
-            actions.dial(dial);
-        }
-    }
-
-    // ---- bookkeeping ---------------------------------------------------------------------------------------
-
-    private boolean isTooOld(Entry<S> entry, long now) {
-        long maxAge = options.maxSessionAge().toNanos();
-        return maxAge > 0 && now - entry.createdAt >= maxAge;
-    }
-
-    private void removeLocked(Entry<S> entry, CloseCause cause, boolean closeIt, Actions<S> actions) {
-        live.remove(entry.session);
-        idle.remove(entry.sequence, entry);
-        countClosedLocked(cause);
-        if (closeIt) {
-            actions.close(entry.session, cause, entry.sequence);
-        }
-    }
-
-    private void countClosedLocked(CloseCause cause) {
-        sessionsClosed.merge(cause, 1L, Long::sum);
+        dials.warmShortfall(options, fromCleanup, idle.size(), books.liveCount()).forEach(actions::dial);
     }
 
     private boolean timerWantedLocked() {
@@ -540,118 +381,20 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
     }
 
     /** Arms the cleanup timer one check interval from now if it is wanted and not armed. */
-    private void ensureTimerLocked() {
-        if (timerToken != null || !timerWantedLocked()) {
-            return;
-        }
-        Object token = new Object();
-        timerToken = token;
-        // Scheduling under the lock is fine: it only enqueues (an EventLoop or executor never runs the task
-        // inline for a positive delay), and it keeps the token and the handle consistent.
-        try {
-            timer = scheduler.schedule(() -> onTimer(token), options.idleSessionCheckInterval().toNanos());
-        } catch (RuntimeException e) { // e.g. the event loop is shutting down
-            timerToken = null;
-            timer = null;
-            LOG.log(System.Logger.Level.WARNING, "could not schedule the idle-session cleanup", e);
-        }
-    }
-
-    private void cancelTimerLocked() {
-        Cancellable armed = timer;
-        timer = null;
-        timerToken = null;
-        if (armed != null) {
-            armed.cancel();
+    private void armTimerLocked() {
+        if (!timer.isArmed() && timerWantedLocked()) {
+            timer.arm(options.idleSessionCheckInterval().toNanos(), this::onTimer);
         }
     }
 
     private void onTimer(Object token) {
-        Actions<S> actions = new Actions<>();
-        lock.lock();
-        try {
-            if (token != timerToken) {
+        locked(actions -> {
+            if (!timer.takeFired(token)) {
                 return; // cancelled or replaced after it was due
             }
-            timerToken = null;
-            timer = null;
             if (cleanupLocked(clock.nanoTime(), actions) >= 0) {
-                ensureTimerLocked();
+                armTimerLocked();
             }
-        } finally {
-            lock.unlock();
-            actions.run(this);
-        }
-    }
-
-    // ---- internal types ------------------------------------------------------------------------------------
-
-    /** A live session's pool state; mutated only under the lock. */
-    private static final class Entry<S> {
-        final S session;
-        final long sequence;
-        final long createdAt;
-        long idleSince = -1;
-        boolean leased;
-        long leasesServed;
-
-        Entry(S session, long sequence, long createdAt) {
-            this.session = session;
-            this.sequence = sequence;
-            this.createdAt = createdAt;
-        }
-    }
-
-    /** A dial in flight: for a waiting acquire, or a warm dial ({@code waiting == null}). */
-    private static final class Dial<S extends PooledSession> {
-        final long sequence;
-        final CompletableFuture<Lease<S>> waiting;
-        /** Whether {@link #waiting} has been completed or failed by the pool (guarded by the pool's lock). */
-        boolean settled;
-
-        Dial(long sequence, CompletableFuture<Lease<S>> waiting) {
-            this.sequence = sequence;
-            this.waiting = waiting;
-        }
-    }
-
-    /** Side effects decided under the lock and carried out after it is released, in order: closes, then futures, then dials. */
-    private static final class Actions<S extends PooledSession> {
-        private final List<Runnable> closes = new ArrayList<>();
-        private final List<Runnable> completions = new ArrayList<>();
-        private final List<Dial<S>> dials = new ArrayList<>();
-
-        void close(S session, CloseCause cause, long sequence) {
-            closes.add(() -> {
-                try {
-                    session.close(cause);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "closing session #" + sequence + " (" + cause + ") failed", e);
-                }
-            });
-        }
-
-        void fail(CompletableFuture<Lease<S>> future, PoolException error) {
-            completions.add(() -> future.completeExceptionally(error));
-        }
-
-        void grant(CompletableFuture<Lease<S>> future, Lease<S> lease) {
-            SessionPool<S> pool = lease.pool();
-            completions.add(() -> {
-                if (!future.complete(lease)) {
-                    pool.abandon(lease); // the caller gave up (cancelled, timed out): keep the session for others
-                }
-            });
-        }
-
-        void dial(Dial<S> dial) {
-            dials.add(dial);
-        }
-
-        void run(SessionPool<S> pool) {
-            closes.forEach(Runnable::run);
-            completions.forEach(Runnable::run);
-            dials.forEach(pool::startDial);
-        }
+        });
     }
 }
