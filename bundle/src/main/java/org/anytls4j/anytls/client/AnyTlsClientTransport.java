@@ -263,13 +263,17 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
                 return;
             }
             counters.opens.succeeded(udp);
+            // The session serves the next stream as soon as this one's writes ended (a host half-closed it): the
+            // reply may still be arriving, which needs no lease, only the open session.
+            stream.writesEnded().addListener(ended -> {
+                session.idleSince = options.wallClock().instant();
+                lease.release(session.isUsable());
+            });
             stream.closeFuture().addListener(closed -> {
                 counters.opens.bytesOut(stream.bytesWritten());
                 counters.opens.bytesIn(stream.bytesRead());
                 session.bytesOut.addAndGet(stream.bytesWritten());
                 session.bytesIn.addAndGet(stream.bytesRead());
-                session.idleSince = options.wallClock().instant();
-                lease.release(session.isUsable());
                 counters.opens.closed(udp);
                 drain.ended();
             });

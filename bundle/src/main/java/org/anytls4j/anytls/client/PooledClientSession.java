@@ -73,7 +73,12 @@ final class PooledClientSession implements PooledSession {
                 TransportException.Phase.DATA, transportName,
                 "the session pool closed session " + session.sessionId() + " ("
                         + cause.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")", null);
-        session.channel().eventLoop().execute(() -> session.closeSession(reason));
+        if (cause == CloseCause.SHUTDOWN || cause == CloseCause.ERROR) {
+            session.channel().eventLoop().execute(() -> session.closeSession(reason));
+        } else {
+            // Retired while healthy (reuse off, too old, idle): a stream whose writes ended may still be receiving.
+            session.channel().eventLoop().execute(() -> session.closeWhenStreamsEnd(reason));
+        }
     }
 
     @Override

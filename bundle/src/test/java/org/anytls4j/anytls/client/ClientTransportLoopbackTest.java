@@ -2,6 +2,9 @@ package org.anytls4j.anytls.client;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.socket.ChannelOutputShutdownException;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.PoolOptions;
@@ -206,6 +209,49 @@ class ClientTransportLoopbackTest {
         assertThat(after.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         assertThat(((TransportException) after.cause()).reason()).isEqualTo(TransportException.Reason.SHUTDOWN);
         assertThat(transport.stats().sessionsIdle() + transport.stats().sessionsActive()).isZero();
+    }
+
+    @Test
+    void aStreamWhoseWritesEndedLendsItsSessionToTheNextStreamAndStillGetsItsWholeReply() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        byte[] request = new byte[1 << 20];
+        new java.util.Random(17).nextBytes(request);
+        CollectingHandler firstReply = new CollectingHandler(request.length);
+        DuplexChannel first = (DuplexChannel) open(firstReply);
+        first.write(Unpooled.wrappedBuffer(request));
+        assertThat(first.shutdownOutput().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(first.isOutputShutdown()).isTrue();
+        ChannelFuture late = first.writeAndFlush(Unpooled.wrappedBuffer(new byte[1]));
+        assertThat(late.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(late.cause()).isInstanceOf(ChannelOutputShutdownException.class);
+        awaitIdle(1); // lent back while the first stream is open (an AnyTLS FIN would end the reply)
+
+        CollectingHandler secondReply = new CollectingHandler(3);
+        Channel second = open(secondReply);
+        roundTrip(second, secondReply, new byte[] {7, 8, 9});
+        assertThat(second.attr(TransportAttributes.SESSION_ID).get())
+                .isEqualTo(first.attr(TransportAttributes.SESSION_ID).get());
+        assertThat(firstReply.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(request);
+        assertThat(transport.stats().sessionsOpened()).isEqualTo(1);
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void aSessionRetiredWhileAStreamStillReceivesClosesOnlyAfterThatStream() throws Exception {
+        transport(PoolOptions.builder().disableReuse(true).build(), "pw");
+        byte[] request = new byte[1 << 20];
+        new java.util.Random(18).nextBytes(request);
+        CollectingHandler reply = new CollectingHandler(request.length);
+        DuplexChannel stream = (DuplexChannel) open(reply);
+        stream.write(Unpooled.wrappedBuffer(request));
+        // The lease goes back now and reuse is off, so the pool retires the session: it must wait for the reply.
+        stream.shutdownOutput();
+        assertThat(reply.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(request);
+        assertThat(stream.isActive()).isTrue();
+        stream.close();
+        assertThat(stream.parent().closeFuture().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                .as("the retired session closes with its last stream").isTrue();
     }
 
     private void awaitIdle(int expected) throws InterruptedException {

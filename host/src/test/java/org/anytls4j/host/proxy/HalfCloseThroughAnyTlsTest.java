@@ -1,0 +1,144 @@
+package org.anytls4j.host.proxy;
+
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.anytls4j.anytls.client.AnyTlsClientTransport;
+import org.anytls4j.anytls.io.IoRuntime;
+import org.anytls4j.anytls.server.AnyTlsServer;
+import org.anytls4j.anytls.session.ServerUsers;
+import org.anytls4j.anytls.tls.ClientTlsOptions;
+import org.anytls4j.anytls.tls.TlsProvider;
+import org.anytls4j.host.testing.RawClient;
+import org.anytls4j.host.testing.Socks5;
+import org.anytls4j.testkit.BoundedWait;
+import org.anytls4j.testkit.TcpEchoServer;
+import org.anytls4j.testkit.TestCertificates;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An application that half-closes and then waits for its answer, through the host and the real AnyTLS transport: it
+ * gets every byte of the answer, and its session serves the next connection meanwhile instead of a new one.
+ */
+class HalfCloseThroughAnyTlsTest {
+    private static final long BOUND_MILLIS = 20_000;
+    private IoRuntime io;
+    private TcpEchoServer echo;
+    private AnyTlsServer server;
+    private Path trustedCertificate;
+    private AnyTlsClientTransport transport;
+    private ProxyServer proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "host-half-close-test");
+        echo = new TcpEchoServer(io.group());
+        SslContext serverTls = TestCertificates.serverContext();
+        server = AnyTlsServer.builder("loopback", io, () -> serverTls, ServerUsers.single("u", "pw"))
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .build();
+        BoundedWait.sync(server.start());
+        trustedCertificate = Files.createTempFile("anytls-half-close-ca", ".pem");
+        Files.writeString(trustedCertificate, "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(TestCertificates.localhost().getCertificate().getEncoded())
+                + "\n-----END CERTIFICATE-----\n");
+        transport = AnyTlsClientTransport.builder("anytls-half-close", io)
+                .server("localhost", server.localAddress().getPort())
+                .password("pw")
+                .tls(ClientTlsOptions.builder().trustedCertificatesPem(trustedCertificate)
+                        .provider(TlsProvider.JDK).build())
+                .build();
+        // A linger far longer than the test, so that only the reply's arrival can end the first connection.
+        proxy = ProxyServer.builder("half-close", () -> transport)
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .halfCloseLinger(Duration.ofSeconds(60))
+                .build();
+        BoundedWait.sync(proxy.start());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        proxy.close();
+        transport.close();
+        server.close();
+        echo.close();
+        io.close();
+        Files.deleteIfExists(trustedCertificate);
+    }
+
+    @Test
+    void aClientThatHalfClosesGetsTheWholeReplyWhileItsSessionServesTheNextConnection() throws Exception {
+        byte[] answer = new byte[512 * 1024];
+        new Random(5).nextBytes(answer);
+        CountDownLatch mayAnswer = new CountDownLatch(1);
+        try (ServerSocket destination = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             RawClient client = new RawClient(proxy.localAddress())) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> answerAfter(destination, mayAnswer,
+                    answer));
+            Socks5.greet(client, Socks5.NO_AUTH);
+            assertThat(Socks5.command(client, Socks5.CONNECT,
+                    (InetSocketAddress) destination.getLocalSocketAddress()).code).isZero();
+            client.write("query").shutdownOutput();
+
+            awaitIdleSessions(1);
+            long sessions = transport.stats().sessionsOpened();
+            try (RawClient next = new RawClient(proxy.localAddress())) {
+                Socks5.greet(next, Socks5.NO_AUTH);
+                assertThat(Socks5.command(next, Socks5.CONNECT, echo.address()).code).isZero();
+                assertThat(next.write("again").read(5)).isEqualTo("again".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertThat(transport.stats().sessionsOpened()).as("the half-closed connection's session was reused")
+                    .isEqualTo(sessions);
+
+            mayAnswer.countDown(); // only now, after the half-close reached the host and the session was lent
+            assertThat(client.read(answer.length)).isEqualTo(answer);
+            served.get(BOUND_MILLIS, TimeUnit.MILLISECONDS);
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    /** Reads the 5-byte query, waits for the test's go, sends the answer and closes. */
+    private static void answerAfter(ServerSocket destination, CountDownLatch go, byte[] answer) {
+        try (Socket socket = destination.accept()) {
+            socket.setSoTimeout((int) BOUND_MILLIS);
+            InputStream in = socket.getInputStream();
+            if (in.readNBytes(5).length != 5 || !go.await(BOUND_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("no query, or no go from the test");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(answer);
+            out.flush();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitIdleSessions(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS);
+        while (transport.poolStats().idleSessions() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("pool never reached " + expected + " idle sessions: " + transport.poolStats());
+            }
+            io.group().next().submit(() -> { }).await(1, TimeUnit.SECONDS); // a bounded wait for the loop's work
+        }
+    }
+}
