@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Each {@link #open} takes the newest idle session of the pool or dials a new one (TCP, TLS, authentication),
  * opens a stream on it and completes once the server confirmed the connection to the destination (SYNACK, or at
- * once for v1 servers, which cannot confirm). The request's open timeout bounds all of it, the dial included; a
+ * once for v1 servers, which cannot confirm); an early-data request ({@link OpenRequest#earlyData()}) completes as
+ * soon as its SYN and address are queued, and the first bytes written ride with them. The request's open timeout bounds all of it, the dial included; a
  * session dialled for an open that timed out goes to the pool like any other. When the stream closes, a healthy
  * session goes back to the pool. A UDP request opens a stream to the UDP-over-TCP v2 destination and carries
  * {@code TransportDatagram}s.
@@ -61,7 +62,7 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     private static final Set<Network> NETWORKS = Collections.unmodifiableSet(EnumSet.of(Network.TCP, Network.UDP));
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.CONNECT_CONFIRMATION, Capability.REMOTE_RESOLUTION, Capability.UDP_ASSOCIATION,
-            Capability.UDP_OVER_STREAM, Capability.MULTIPLEXED));
+            Capability.UDP_OVER_STREAM, Capability.MULTIPLEXED, Capability.EARLY_DATA));
 
     private final ClientTransportOptions options;
     private final IoRuntime io;
@@ -240,8 +241,9 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         PooledClientSession session = lease.session();
         InetSocketAddress target = udp ? UdpOverTcp.V2_DESTINATION : request.destination().toSocketAddress();
         ByteBuf udpRequest = udp ? UdpRequestHeader.encode(request) : null;
+        boolean earlyData = request.earlyData() && !udp;
         Future<AnyTlsStream> opening = session.openStream(target,
-                new StreamInitializer(request, handler, session.id()), udpRequest, lease.reused(), remaining);
+                new StreamInitializer(request, handler, session.id()), udpRequest, lease.reused(), remaining, earlyData);
         result.addListener(done -> {
             if (!done.isSuccess()) {
                 opening.cancel(false); // cancelled or timed out by the transport: the session drops the open

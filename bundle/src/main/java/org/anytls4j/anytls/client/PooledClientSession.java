@@ -33,10 +33,13 @@ final class PooledClientSession implements PooledSession {
         this.idleSince = created;
     }
 
-    /** Opens a stream on this session, from any thread; the session owns {@code firstPayload} from here on. */
+    /**
+     * Opens a stream on this session, from any thread; the session owns {@code firstPayload} from here on. An
+     * early-data open completes once SYN and address are queued (see {@link ClientSessionHandler}).
+     */
     Future<AnyTlsStream> openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
-                                           boolean reused, Duration openTimeout) {
-        return session.openStream(destination, handler, firstPayload, reused, openTimeout);
+                                    boolean reused, Duration openTimeout, boolean earlyData) {
+        return session.openStream(destination, handler, firstPayload, reused, openTimeout, earlyData);
     }
 
     String id() {

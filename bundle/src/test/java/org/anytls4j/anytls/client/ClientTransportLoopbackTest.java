@@ -16,6 +16,7 @@ import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.testkit.TestCertificates;
+import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.TransportException;
@@ -252,6 +253,42 @@ class ClientTransportLoopbackTest {
         stream.close();
         assertThat(stream.parent().closeFuture().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
                 .as("the retired session closes with its last stream").isTrue();
+    }
+
+    @Test
+    void anEarlyDataOpenCompletesUnconfirmedAndCarriesData() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        assertThat(transport.capabilities()).contains(Capability.EARLY_DATA);
+        CollectingHandler handler = new CollectingHandler(5);
+        Future<Channel> open = transport.open(OpenRequest.tcp(Destination.of(echo.address())).earlyData(true).build(),
+                handler, null);
+        assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        Channel stream = open.getNow();
+        assertThat(stream.attr(TransportAttributes.CONFIRMED).get()).isFalse();
+        roundTrip(stream, handler, "early".getBytes());
+        stream.close();
+    }
+
+    @Test
+    void anEarlyDataOpenToARefusingDestinationSucceedsThenFailsTheStreamWithTheReason() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        InetSocketAddress refusing;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            refusing = (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+        CollectingHandler handler = new CollectingHandler(1);
+        Future<Channel> open = transport.open(OpenRequest.tcp(Destination.of(refusing)).earlyData(true).build(),
+                handler, null);
+        assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(open.isSuccess()).as("early data: the open does not wait for the dial").isTrue();
+        open.getNow().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                () -> handler.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        assertThat(failure).hasCauseInstanceOf(TransportException.class);
+        TransportException cause = (TransportException) failure.getCause();
+        assertThat(cause.phase()).isEqualTo(TransportException.Phase.REMOTE_CONNECT);
+        assertThat(cause.reason()).isEqualTo(TransportException.Reason.DESTINATION_REFUSED);
+        assertThat(open.getNow().closeFuture().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
 
     private void awaitIdle(int expected) throws InterruptedException {

@@ -16,17 +16,19 @@ final class ProxyOptions {
     private final Duration openTimeout;
     private final Duration handshakeTimeout;
     private final Duration halfCloseLinger;
+    private final boolean earlyData;
     private final AtomicLong connections = new AtomicLong();
     private final OpenFailureLog openFailures;
 
     ProxyOptions(String name, ProxyUsers users, Supplier<NettyOutboundTransport> outbound, Duration openTimeout,
-            Duration handshakeTimeout, Duration halfCloseLinger) {
+            Duration handshakeTimeout, Duration halfCloseLinger, boolean earlyData) {
         this.name = name;
         this.users = users;
         this.outbound = outbound;
         this.openTimeout = openTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.halfCloseLinger = halfCloseLinger;
+        this.earlyData = earlyData;
         this.openFailures = new OpenFailureLog(name);
     }
 
@@ -58,6 +60,11 @@ final class ProxyOptions {
 
     Duration halfCloseLinger() {
         return halfCloseLinger;
+    }
+
+    /** Whether TCP opens ask for early data where the transport offers it (the client is answered at once). */
+    boolean earlyData() {
+        return earlyData;
     }
 
     /** The request context of a new open from {@code source}, with a connection id unique in this server. */

@@ -40,7 +40,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private ProxyServer(Builder builder) {
         this.options = new ProxyOptions(builder.name, builder.users, builder.outbound, builder.openTimeout,
-                builder.handshakeTimeout, builder.halfCloseLinger);
+                builder.handshakeTimeout, builder.halfCloseLinger, builder.earlyData);
         this.bindAddress = builder.bindAddress;
         this.ownsGroup = builder.group == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(builder.ioThreads,
@@ -122,6 +122,7 @@ public final class ProxyServer implements AutoCloseable {
         private Duration openTimeout = Duration.ofSeconds(10);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration halfCloseLinger = Duration.ofSeconds(1);
+        private boolean earlyData = true;
         private EventLoopGroup group;
         private int ioThreads = 2;
 
@@ -168,6 +169,17 @@ public final class ProxyServer implements AutoCloseable {
         }
 
         /** Event loops to run on, owned by the caller; default: the server's own ({@link #ioThreads}). */
+        /**
+         * Whether a TCP open asks for early data when the transport offers {@code EARLY_DATA} (default on): the
+         * client gets its success reply at once and its first bytes ride with the open; a destination the far end
+         * cannot reach then closes the client's connection (and is logged) instead of getting a failure reply.
+         * Off: the reply waits for the transport's confirmed open, as with transports without the capability.
+         */
+        public Builder earlyData(boolean earlyData) {
+            this.earlyData = earlyData;
+            return this;
+        }
+
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.group = Objects.requireNonNull(group, "group");
             return this;

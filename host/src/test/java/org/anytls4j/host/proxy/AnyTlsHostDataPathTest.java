@@ -17,6 +17,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.anytls4j.anytls.client.AnyTlsClientTransport;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
@@ -26,6 +28,7 @@ import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.host.testing.RawClient;
 import org.anytls4j.host.testing.Socks5;
 import org.anytls4j.testkit.BoundedWait;
+import org.anytls4j.testkit.CapturedLog;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
@@ -35,10 +38,11 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application that half-closes and then waits for its answer, through the host and the real AnyTLS transport: it
- * gets every byte of the answer, and its session serves the next connection meanwhile instead of a new one.
+ * The host's data path through the real AnyTLS transport and server on 127.0.0.1: half-close (an application that
+ * half-closes and then waits gets every byte of its answer, and its session serves the next connection meanwhile)
+ * and early data (the client is answered before the destination is reached; a failed dial closes it and is logged).
  */
-class HalfCloseThroughAnyTlsTest {
+class AnyTlsHostDataPathTest {
     private static final long BOUND_MILLIS = 20_000;
     private IoRuntime io;
     private TcpEchoServer echo;
@@ -113,6 +117,63 @@ class HalfCloseThroughAnyTlsTest {
             assertThat(client.read(answer.length)).isEqualTo(answer);
             served.get(BOUND_MILLIS, TimeUnit.MILLISECONDS);
             assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void withEarlyDataTheClientIsAnsweredAtOnceAndItsBytesReachTheDestination() throws Exception {
+        try (RawClient client = new RawClient(proxy.localAddress())) {
+            Socks5.greet(client, Socks5.NO_AUTH);
+            assertThat(Socks5.command(client, Socks5.CONNECT, echo.address()).code).isZero();
+            assertThat(client.write("early").read(5)).isEqualTo("early".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void withEarlyDataAnUnreachableDestinationClosesTheClientAndIsLogged() throws Exception {
+        InetSocketAddress refused = closedPort();
+        try (CapturedLog log = CapturedLog.of(OpenFailureLog.class);
+             RawClient client = new RawClient(proxy.localAddress())) {
+            Socks5.greet(client, Socks5.NO_AUTH);
+            assertThat(Socks5.command(client, Socks5.CONNECT, refused).code).as("success before the dial").isZero();
+            client.write("lost");
+            assertThat(client.closedByServer()).isTrue();
+            awaitLogLine(log, "DESTINATION_REFUSED in REMOTE_CONNECT");
+        }
+    }
+
+    @Test
+    void withoutEarlyDataAnUnreachableDestinationGetsItsFailureReply() throws Exception {
+        InetSocketAddress refused = closedPort();
+        ProxyServer confirming = ProxyServer.builder("confirming", () -> transport)
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .earlyData(false)
+                .build();
+        try {
+            BoundedWait.sync(confirming.start());
+            try (RawClient client = new RawClient(confirming.localAddress())) {
+                Socks5.greet(client, Socks5.NO_AUTH);
+                assertThat(Socks5.command(client, Socks5.CONNECT, refused).code).isEqualTo((byte) 0x05);
+            }
+        } finally {
+            confirming.close();
+        }
+    }
+
+    /** An address on 127.0.0.1 that refuses connections: a port just bound and released. */
+    private static InetSocketAddress closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+    }
+
+    private static void awaitLogLine(CapturedLog log, String part) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS);
+        while (log.messages(Level.INFO).stream().noneMatch(line -> line.contains(part))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no INFO line with '" + part + "': " + log.messages(Level.INFO));
+            }
+            GlobalEventExecutor.INSTANCE.submit(() -> { }).await(100, TimeUnit.MILLISECONDS);
         }
     }
 
