@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -52,7 +53,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * once for v1 servers, which cannot confirm); an early-data request ({@link OpenRequest#earlyData()}) completes as
  * soon as its SYN and address are queued, and the first bytes written ride with them. The request's open timeout bounds all of it, the dial included; a
  * session dialled for an open that timed out goes to the pool like any other. When the stream closes, a healthy
- * session goes back to the pool. A UDP request opens a stream to the UDP-over-TCP v2 destination and carries
+ * session goes back to the pool. With a preferred event loop that its I/O can register on (a loop of its own group,
+ * or any NIO loop, such as a host's) the stream runs on that loop: on an idle session whose carrier runs there, or on
+ * a session dialled there ({@code LOOP_AFFINITY}); other preferred loops are a hint only. A UDP request opens a stream to the UDP-over-TCP v2 destination and carries
  * {@code TransportDatagram}s.
  *
  * <p>Free of OSGi: built from {@link ClientTransportOptions}. Thread-safe.
@@ -62,7 +65,7 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     private static final Set<Network> NETWORKS = Collections.unmodifiableSet(EnumSet.of(Network.TCP, Network.UDP));
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.CONNECT_CONFIRMATION, Capability.REMOTE_RESOLUTION, Capability.UDP_ASSOCIATION,
-            Capability.UDP_OVER_STREAM, Capability.MULTIPLEXED, Capability.EARLY_DATA));
+            Capability.UDP_OVER_STREAM, Capability.MULTIPLEXED, Capability.EARLY_DATA, Capability.LOOP_AFFINITY));
 
     private final ClientTransportOptions options;
     private final IoRuntime io;
@@ -218,7 +221,13 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
                 drain.ended();
             }
         });
-        pool.acquire().whenComplete((lease, error) -> {
+        // Loop affinity: a session whose carrier runs on the host's loop (dialled there if none is idle), so that the
+        // stream's events and the host's channel share one thread and relayed chunks never cross threads.
+        boolean placed = preferredLoop != null && io.ioFor(preferredLoop).isPresent();
+        CompletionStage<Lease<PooledClientSession>> leasing = placed
+                ? pool.acquire(session -> session.eventLoop() == preferredLoop, preferredLoop)
+                : pool.acquire();
+        leasing.whenComplete((lease, error) -> {
             if (error != null) {
                 fail(result, failures.fromPool(error));
                 return;

@@ -2,6 +2,7 @@ package org.anytls4j.anytls.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.CloseCause;
 import org.anytls4j.anytls.client.pool.PooledSession;
@@ -44,6 +45,11 @@ final class PooledClientSession implements PooledSession {
 
     String id() {
         return session.sessionId();
+    }
+
+    /** The event loop the session's carrier runs on, and with it every stream of the session. */
+    EventLoop eventLoop() {
+        return session.channel().eventLoop();
     }
 
     /** What a host sees of this session; {@code leased} = a stream is using it. */

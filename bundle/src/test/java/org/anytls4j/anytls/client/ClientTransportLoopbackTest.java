@@ -2,6 +2,10 @@ package org.anytls4j.anytls.client;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
@@ -289,6 +293,59 @@ class ClientTransportLoopbackTest {
         assertThat(cause.phase()).isEqualTo(TransportException.Phase.REMOTE_CONNECT);
         assertThat(cause.reason()).isEqualTo(TransportException.Reason.DESTINATION_REFUSED);
         assertThat(open.getNow().closeFuture().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    }
+
+    @Test
+    void aStreamRunsOnThePreferredLoopOnASessionPlacedThere() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        assertThat(transport.capabilities()).contains(Capability.LOOP_AFFINITY);
+        EventLoop first = io.group().next();
+        EventLoop second = io.group().next();
+        assertThat(second).isNotSameAs(first);
+
+        Channel onFirst = openOn(first);
+        assertThat(onFirst.eventLoop()).isSameAs(first);
+        onFirst.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        awaitIdle(1);
+        Channel onSecond = openOn(second);
+        assertThat(onSecond.eventLoop()).as("the idle session runs elsewhere: a new one is dialled here")
+                .isSameAs(second);
+        onSecond.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        awaitIdle(2);
+        Channel again = openOn(first);
+        assertThat(again.eventLoop()).isSameAs(first);
+        assertThat(again.attr(TransportAttributes.SESSION_ID).get())
+                .isEqualTo(onFirst.attr(TransportAttributes.SESSION_ID).get());
+        assertThat(transport.stats().sessionsOpened()).isEqualTo(2);
+        again.close();
+    }
+
+    @Test
+    void aStreamRunsOnTheLoopOfAnotherGroupSuchAsAHosts() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        EventLoopGroup hostGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            EventLoop hostLoop = hostGroup.next();
+            CollectingHandler handler = new CollectingHandler(4);
+            Future<Channel> open = transport.open(echoRequest(), handler, hostLoop);
+            assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            Channel stream = open.getNow();
+            assertThat(stream.eventLoop()).isSameAs(hostLoop);
+            roundTrip(stream, handler, new byte[] {4, 3, 2, 1});
+            stream.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            transport.close();
+            hostGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Channel openOn(EventLoop loop) throws Exception {
+        CollectingHandler handler = new CollectingHandler(1);
+        Future<Channel> open = transport.open(echoRequest(), handler, loop);
+        assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        Channel stream = open.getNow();
+        roundTrip(stream, handler, new byte[] {9});
+        return stream;
     }
 
     private void awaitIdle(int expected) throws InterruptedException {

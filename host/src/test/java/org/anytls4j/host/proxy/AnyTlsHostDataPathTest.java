@@ -71,10 +71,13 @@ class AnyTlsHostDataPathTest {
                 .tls(ClientTlsOptions.builder().trustedCertificatesPem(trustedCertificate)
                         .provider(TlsProvider.JDK).build())
                 .build();
-        // A linger far longer than the test, so that only the reply's arrival can end the first connection.
+        // A linger far longer than the test, so that only the reply's arrival can end the first connection; one
+        // event loop, so that consecutive connections want the same session (the transport places streams on the
+        // host's loop).
         proxy = ProxyServer.builder("half-close", () -> transport)
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .halfCloseLinger(Duration.ofSeconds(60))
+                .ioThreads(1)
                 .build();
         BoundedWait.sync(proxy.start());
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * The client session pool: the reference algorithm of spec §11.1 plus {@code disableReuse}, a session cap,
@@ -38,6 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class SessionPool<S extends PooledSession> implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SessionPool.class.getName());
+    private static final Predicate<Object> ANY = session -> true;
 
     private final SessionDialer<S> dialer;
     private final PoolClock clock;
@@ -104,11 +106,22 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      * was dialed, the session goes back to the idle set.
      */
     public CompletionStage<Lease<S>> acquire() {
+        return acquire(ANY, null);
+    }
+
+    /**
+     * Like {@link #acquire()}, for a caller that wants its session placed: only idle sessions that {@code fits}
+     * accepts are leased (the others stay idle for other callers), and a session dialed for this acquire is dialed
+     * with {@code placement} ({@link SessionDialer#dial(long, Object)}). The client transport places sessions on
+     * the event loop of the host's channel (loop affinity).
+     */
+    public CompletionStage<Lease<S>> acquire(Predicate<? super S> fits, Object placement) {
+        Objects.requireNonNull(fits, "fits");
         CompletableFuture<Lease<S>> result = new CompletableFuture<>();
         Actions<S> actions = new Actions<>();
         lock.lock();
         try {
-            acquireLocked(result, actions);
+            acquireLocked(result, fits, placement, actions);
             topUpWarmLocked(false, actions);
         } finally {
             lock.unlock();
@@ -117,14 +130,15 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
         return result;
     }
 
-    private void acquireLocked(CompletableFuture<Lease<S>> result, Actions<S> actions) {
+    private void acquireLocked(CompletableFuture<Lease<S>> result, Predicate<? super S> fits, Object placement,
+                               Actions<S> actions) {
         if (shutDown) {
             acquiresFailed++;
             actions.fail(result, new PoolException(PoolException.Kind.SHUT_DOWN, "session pool is closed"));
             return;
         }
         long now = clock.nanoTime();
-        Entry<S> reusable = takeIdleLocked(now, actions);
+        Entry<S> reusable = takeIdleLocked(now, fits, actions);
         if (reusable != null) {
             reusable.leased = true;
             reusable.idleSince = -1;
@@ -142,25 +156,28 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
                             + dials.size() + " dialing, none idle)"));
             return;
         }
-        Dial<S> dial = new Dial<>(++lastSequence, result);
+        Dial<S> dial = new Dial<>(++lastSequence, result, placement);
         dials.add(dial);
         actions.dial(dial);
     }
 
-    /** Removes and returns the newest idle session fit for a stream, closing unfit ones met on the way. */
-    private Entry<S> takeIdleLocked(long now, Actions<S> actions) {
+    /**
+     * Removes and returns the newest idle session fit for a stream that {@code fits} accepts, closing unfit ones
+     * met on the way; the ones {@code fits} declines stay idle.
+     */
+    private Entry<S> takeIdleLocked(long now, Predicate<? super S> fits, Actions<S> actions) {
         if (options.disableReuse()) {
             return null;
         }
-        Map.Entry<Long, Entry<S>> newest;
-        while ((newest = idle.pollLastEntry()) != null) {
-            Entry<S> entry = newest.getValue();
+        for (Entry<S> entry : new ArrayList<>(idle.descendingMap().values())) {
             CloseCause unfit = !entry.session.isUsable() ? CloseCause.ERROR
                     : isTooOld(entry, now) ? CloseCause.MAX_AGE : null;
-            if (unfit == null) {
+            if (unfit != null) {
+                removeLocked(entry, unfit, true, actions);
+            } else if (fits.test(entry.session)) {
+                idle.remove(entry.sequence);
                 return entry;
             }
-            removeLocked(entry, unfit, true, actions);
         }
         return null;
     }
@@ -414,7 +431,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
     private void startDial(Dial<S> dial) {
         CompletionStage<S> stage;
         try {
-            stage = Objects.requireNonNull(dialer.dial(dial.sequence),
+            stage = Objects.requireNonNull(dialer.dial(dial.sequence, dial.placement),
                     () -> "dialer returned null for session #" + dial.sequence);
         } catch (RuntimeException e) {
             onDialed(dial, null, e);
@@ -508,7 +525,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
             shortfall = Math.min(shortfall, opts.maxSessions() - live.size() - dials.size());
         }
         for (int i = 0; i < shortfall; i++) {
-            Dial<S> dial = new Dial<>(++lastSequence, null);
+            Dial<S> dial = new Dial<>(++lastSequence, null, null);
             dials.add(dial);
             warmDials++;
             actions.dial(dial);
@@ -606,12 +623,15 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
     private static final class Dial<S extends PooledSession> {
         final long sequence;
         final CompletableFuture<Lease<S>> waiting;
+        /** Where the acquirer wants the session, passed to the dialer; null for none. */
+        final Object placement;
         /** Whether {@link #waiting} has been completed or failed by the pool (guarded by the pool's lock). */
         boolean settled;
 
-        Dial(long sequence, CompletableFuture<Lease<S>> waiting) {
+        Dial(long sequence, CompletableFuture<Lease<S>> waiting, Object placement) {
             this.sequence = sequence;
             this.waiting = waiting;
+            this.placement = placement;
         }
     }
 
