@@ -31,7 +31,8 @@ public final class CarrierPipeline {
         add(pipeline, base,
                 "records", new RecordAlignmentHandler(),
                 "shaper", new PacketShapingHandler(session.shaper()),
-                "frames", new FrameCodec(),
+                // Downloads: PSH bodies longer than a TLS record go on in pieces, without a copy to reassemble them.
+                "frames", new FrameCodec(true),
                 "heartbeat", session.heartbeat(),
                 "session", session,
                 "streams", session.multiplexer());
