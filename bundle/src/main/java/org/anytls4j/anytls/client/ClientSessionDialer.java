@@ -88,7 +88,7 @@ final class ClientSessionDialer implements SessionDialer<PooledClientSession> {
         EventLoop loop = placed.isPresent() ? preferred : io.group().next();
         LoopIo loopIo = placed.orElseGet(() -> io.ioFor(loop).orElseThrow());
         UnaryOperator<Bootstrap> forLoop =
-                bootstrap -> bootstrap.channel(loopIo.socketChannel()).resolver(loopIo.resolver());
+                bootstrap -> bootstrap.channelFactory(loopIo.socketChannels()).resolver(loopIo.resolver());
         Future<ClientSessionHandler> connecting = connector.connect(loop, forLoop,
                 options.name() + "#" + sequence, listener);
         connecting.addListener(done -> {

@@ -238,7 +238,8 @@ final class AnyTlsStreamChannel extends LocalHalfCloseChannel implements AnyTlsS
 
     @Override
     protected Object filterOutboundMessage(Object msg) throws ChannelOutputShutdownException {
-        if (outputShutdown) {
+        if (outputShutdown && !(msg instanceof ByteBuf && !((ByteBuf) msg).isReadable())) {
+            // An empty buffer carries nothing: let a relay's close-after-flush pass without an exception.
             throw new ChannelOutputShutdownException("the output of AnyTLS stream " + id() + " is shut down");
         }
         if (msg instanceof ByteBuf) {
