@@ -42,7 +42,8 @@ public final class CarrierPipeline {
     public static void server(ChannelPipeline pipeline, String base, ServerSessionHandler session) {
         add(pipeline, base,
                 "records", new RecordAlignmentHandler(),
-                "frames", new FrameCodec(),
+                // Uploads: the same; the stream handler reads the address from the stream's bytes, not from one frame.
+                "frames", new FrameCodec(true),
                 "heartbeat", session.heartbeat(),
                 "session", session,
                 "streams", session.multiplexer());

@@ -36,7 +36,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      * @param streamPshBodies pass a long PSH body (at least {@value #STREAMED_PSH_MIN_LENGTH} bytes) on as PSH frames
      *                        of the pieces that arrived, instead of collecting it whole: a body longer than a TLS
      *                        record then needs no copy into the cumulation buffer. Only for a receiver to which PSH
-     *                        bodies are plain stream bytes (the client: its first PSH carries no address to parse).
+     *                        bodies are plain stream bytes, cut anywhere (both session roles: the server reads a
+     *                        stream's address from its bytes, whatever frames carried them).
      */
     public FrameDecoder(boolean streamPshBodies) {
         this.streamPshBodies = streamPshBodies;
