@@ -21,7 +21,10 @@ public enum Capability {
     UDP_OVER_STREAM("udp-over-stream"),
     /** Streams reuse pooled carrier sessions. */
     MULTIPLEXED("multiplexed"),
-    /** The first payload follows the open request directly, without waiting for a round trip. */
+    /**
+     * The first payload follows the open request directly, without waiting for a round trip: the transport acts on
+     * {@link OpenRequest#earlyData()} (see there for how the open and a failed dial then look to the host).
+     */
     EARLY_DATA("early-data"),
     /** The preferred event loop passed to {@code open} is honoured. */
     LOOP_AFFINITY("loop-affinity"),

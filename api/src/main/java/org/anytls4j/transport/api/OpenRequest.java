@@ -17,6 +17,7 @@ public final class OpenRequest {
     private final UdpMode udpMode;
     private final Duration openTimeout;
     private final RequestContext context;
+    private final boolean earlyData;
 
     private OpenRequest(Builder builder) {
         this.network = builder.network;
@@ -24,6 +25,7 @@ public final class OpenRequest {
         this.udpMode = builder.udpMode;
         this.openTimeout = builder.openTimeout;
         this.context = builder.context;
+        this.earlyData = builder.earlyData;
     }
 
     /**
@@ -72,10 +74,35 @@ public final class OpenRequest {
         return context;
     }
 
+    /**
+     * Whether the host asks for an <b>early-data open</b>; {@code false} unless set. Only a transport that offers
+     * {@link Capability#EARLY_DATA} acts on it, and only for TCP; any other transport (and any UDP request) opens as
+     * usual. For an early-data open the contract of {@code NettyOutboundTransport.open} changes in three points:
+     * <ul>
+     *   <li><b>When the future completes:</b> as soon as the open request (for AnyTLS: SYN and the destination
+     *       address) is queued on a live carrier, without waiting for the far end to reach the destination. The
+     *       channel is active then and its {@code CONFIRMED} attribute is {@code false}. Failures before that point
+     *       (no carrier could be dialled, the open timed out, the request is unsendable) still fail the future.</li>
+     *   <li><b>The first bytes:</b> what the host writes and flushes right after the future completed travels in the
+     *       same first record as the open request; the transport holds the open request back briefly (AnyTLS: at
+     *       most 10 ms) for it.</li>
+     *   <li><b>A failed dial arrives later, on the channel:</b> when the far end cannot reach the destination, the
+     *       host's handler sees {@code exceptionCaught} with a {@link TransportException} in phase
+     *       {@link TransportException.Phase#REMOTE_CONNECT} and the reason a confirmed open would have failed with
+     *       (for example {@code DESTINATION_REFUSED}), and then the channel closes. Bytes written before that are
+     *       lost. A host that answers its client before the destination is reached (a SOCKS5 success) can only
+     *       report such a failure by closing the client's connection.</li>
+     * </ul>
+     */
+    public boolean earlyData() {
+        return earlyData;
+    }
+
     public Builder toBuilder() {
         Builder builder = new Builder(network, destination, udpMode);
         builder.openTimeout = openTimeout;
         builder.context = context;
+        builder.earlyData = earlyData;
         return builder;
     }
 
@@ -92,12 +119,13 @@ public final class OpenRequest {
                 && destination.equals(other.destination)
                 && udpMode == other.udpMode
                 && Objects.equals(openTimeout, other.openTimeout)
-                && context.equals(other.context);
+                && context.equals(other.context)
+                && earlyData == other.earlyData;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(network, destination, udpMode, openTimeout, context);
+        return Objects.hash(network, destination, udpMode, openTimeout, context, earlyData);
     }
 
     /** For logs, e.g. {@code tcp example.com:443 timeout=10000ms conn=c1 inbound=socks-main}. */
@@ -110,6 +138,9 @@ public final class OpenRequest {
         if (openTimeout != null) {
             text.append(" timeout=").append(openTimeout.toMillis()).append("ms");
         }
+        if (earlyData) {
+            text.append(" early-data");
+        }
         return text.append(' ').append(context).toString();
     }
 
@@ -120,6 +151,7 @@ public final class OpenRequest {
         private Destination destination;
         private Duration openTimeout;
         private RequestContext context = RequestContext.EMPTY;
+        private boolean earlyData;
 
         private Builder(Network network, Destination destination, UdpMode udpMode) {
             this.network = network;
@@ -164,6 +196,12 @@ public final class OpenRequest {
 
         public Builder context(RequestContext context) {
             this.context = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** Asks for an early-data open, see {@link OpenRequest#earlyData()}. */
+        public Builder earlyData(boolean earlyData) {
+            this.earlyData = earlyData;
             return this;
         }
 

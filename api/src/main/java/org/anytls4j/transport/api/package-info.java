@@ -2,7 +2,7 @@
  * Control plane of the outbound-transport SPI: value types, errors, statistics and health, with no Netty type.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.anytls4j.transport.api;
 
 import org.osgi.annotation.bundle.Export;

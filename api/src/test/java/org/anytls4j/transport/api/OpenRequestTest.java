@@ -20,6 +20,18 @@ class OpenRequestTest {
         assertThat(request.udpMode()).isEqualTo(UdpMode.CONNECTED);
         assertThat(request.openTimeout()).isEmpty();
         assertThat(request.context()).isSameAs(RequestContext.EMPTY);
+        assertThat(request.earlyData()).isFalse();
+    }
+
+    @Test
+    void earlyDataIsKeptByToBuilderAndTellsRequestsApart() {
+        OpenRequest early = OpenRequest.tcp(EXAMPLE).earlyData(true).build();
+
+        assertThat(early.earlyData()).isTrue();
+        assertThat(early.toBuilder().build()).isEqualTo(early).hasSameHashCodeAs(early);
+        assertThat(early).isNotEqualTo(OpenRequest.tcp(EXAMPLE).build());
+        assertThat(early.toBuilder().earlyData(false).build()).isEqualTo(OpenRequest.tcp(EXAMPLE).build());
+        assertThat(early.toString()).contains("early-data");
     }
 
     @Test

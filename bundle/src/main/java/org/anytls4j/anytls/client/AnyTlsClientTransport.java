@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,9 +47,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Each {@link #open} takes the newest idle session of the pool or dials a new one (TCP, TLS, authentication),
  * opens a stream on it and completes once the server confirmed the connection to the destination (SYNACK, or at
- * once for v1 servers, which cannot confirm). The request's open timeout bounds all of it, the dial included; a
+ * once for v1 servers, which cannot confirm); an early-data request ({@link OpenRequest#earlyData()}) completes as
+ * soon as its SYN and address are queued, and the first bytes written ride with them. The request's open timeout bounds all of it, the dial included; a
  * session dialled for an open that timed out goes to the pool like any other. When the stream closes, a healthy
- * session goes back to the pool. A UDP request opens a stream to the UDP-over-TCP v2 destination and carries
+ * session goes back to the pool. With a preferred event loop that its I/O can register on (a loop of its own group,
+ * or any NIO loop, such as a host's) the stream runs on that loop: on an idle session whose carrier runs there, or on
+ * a session dialled there ({@code LOOP_AFFINITY}); other preferred loops are a hint only. A UDP request opens a stream to the UDP-over-TCP v2 destination and carries
  * {@code TransportDatagram}s.
  *
  * <p><b>A dead pooled session costs at most one SYNACK timeout.</b> A reused session may have died silently (a NAT
@@ -69,7 +73,7 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     private static final Set<Network> NETWORKS = Collections.unmodifiableSet(EnumSet.of(Network.TCP, Network.UDP));
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.CONNECT_CONFIRMATION, Capability.REMOTE_RESOLUTION, Capability.UDP_ASSOCIATION,
-            Capability.UDP_OVER_STREAM, Capability.MULTIPLEXED));
+            Capability.UDP_OVER_STREAM, Capability.MULTIPLEXED, Capability.EARLY_DATA, Capability.LOOP_AFFINITY));
 
     private final ClientTransportOptions options;
     private final IoRuntime io;
@@ -216,8 +220,10 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
             return result;
         }
         Duration timeout = request.openTimeout().orElse(options.openTimeout());
-        ClientOpen open = new ClientOpen(request, handler, udp, timeout, System.nanoTime() + timeout.toNanos(),
-                result);
+        // Loop affinity only where this transport's I/O can register on the host's loop; a hint otherwise.
+        EventLoop placement = preferredLoop != null && io.ioFor(preferredLoop).isPresent() ? preferredLoop : null;
+        ClientOpen open = new ClientOpen(request, handler, udp, placement, timeout,
+                System.nanoTime() + timeout.toNanos(), result);
         ScheduledFuture<?> timer = loop.schedule(() -> fail(result, failures.timedOut(timeout, open.leased)),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
         result.addListener(done -> {
@@ -231,10 +237,19 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         return result;
     }
 
-    /** Leases a session for {@code open}: any fit one, or ({@code fresh}) a newly dialled one. */
+    /**
+     * Leases a session for {@code open}: any fit one, or ({@code fresh}) a newly dialled one. With loop affinity
+     * ({@link ClientOpen#placement}) only a session whose carrier runs on the host's loop is taken, or one is dialled
+     * there, so that the stream's events and the host's channel share one thread and relayed chunks never cross
+     * threads.
+     */
     private void acquire(ClientOpen open, boolean fresh) {
         Promise<Channel> result = open.result;
-        (fresh ? pool.acquireFresh() : pool.acquire()).whenComplete((lease, error) -> {
+        EventLoop placement = open.placement;
+        CompletionStage<Lease<PooledClientSession>> leasing = fresh ? pool.acquireFresh()
+                : placement != null ? pool.acquire(session -> session.eventLoop() == placement, placement)
+                : pool.acquire();
+        leasing.whenComplete((lease, error) -> {
             if (error != null) {
                 fail(result, failures.fromPool(error));
                 return;
@@ -261,7 +276,9 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         session.expectPeerVersion(serverVersion);
         StreamInitializer initializer = new StreamInitializer(request, open.handler, session.id(), name(),
                 options.server());
-        Future<AnyTlsStream> opening = session.openStream(target, initializer, udpRequest, lease.reused(), remaining);
+        boolean earlyData = request.earlyData() && !udp;
+        Future<AnyTlsStream> opening = session.openStream(target, initializer, udpRequest, lease.reused(), remaining,
+                earlyData);
         result.addListener(done -> {
             if (!done.isSuccess()) {
                 opening.cancel(false); // cancelled or timed out by the transport: the session drops the open
@@ -291,13 +308,17 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
                 return;
             }
             counters.opens.succeeded(udp);
+            // The session serves the next stream as soon as this one's writes ended (a host half-closed it): the
+            // reply may still be arriving, which needs no lease, only the open session.
+            stream.writesEnded().addListener(ended -> {
+                session.idleSince = options.wallClock().instant();
+                lease.release(session.isUsable());
+            });
             stream.closeFuture().addListener(closed -> {
                 counters.opens.bytesOut(stream.bytesWritten());
                 counters.opens.bytesIn(stream.bytesRead());
                 session.bytesOut.addAndGet(stream.bytesWritten());
                 session.bytesIn.addAndGet(stream.bytesRead());
-                session.idleSince = options.wallClock().instant();
-                lease.release(session.isUsable());
                 counters.opens.closed(udp);
                 drain.ended();
             });

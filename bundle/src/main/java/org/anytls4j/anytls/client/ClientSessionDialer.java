@@ -1,6 +1,10 @@
 package org.anytls4j.anytls.client;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.anytls4j.anytls.io.LoopIo;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.CloseCause;
 import org.anytls4j.anytls.client.pool.SessionDialer;
@@ -60,7 +64,7 @@ final class ClientSessionDialer implements SessionDialer<PooledClientSession> {
                 .random(options.random())
                 .build();
         this.connector = new ClientSessionConnector(
-                new Bootstrap().channel(io.socketChannel()).resolver(io.resolver()),
+                new Bootstrap() /* channel type and resolver per dial: they depend on the loop */,
                 options.server(), options.connectTimeout(),
                 tls::newHandler,
                 AuthBlock.passwordHash(options.password()), sessionOptions);
@@ -68,8 +72,21 @@ final class ClientSessionDialer implements SessionDialer<PooledClientSession> {
 
     @Override
     public CompletionStage<PooledClientSession> dial(long sequence) {
+        return dial(sequence, null);
+    }
+
+    /** @param placement the event loop the carrier should run on (loop affinity), or null for one of the transport's */
+    @Override
+    public CompletionStage<PooledClientSession> dial(long sequence, Object placement) {
         CompletableFuture<PooledClientSession> dialed = new CompletableFuture<>();
-        Future<ClientSessionHandler> connecting = connector.connect(io.group().next(),
+        EventLoop preferred = placement instanceof EventLoop ? (EventLoop) placement : null;
+        Optional<LoopIo> placed = preferred == null ? Optional.empty() : io.ioFor(preferred);
+        // The transport asks only for loops it can use; any other placement falls back to a loop of its own.
+        EventLoop loop = placed.isPresent() ? preferred : io.group().next();
+        LoopIo loopIo = placed.orElseGet(() -> io.ioFor(loop).orElseThrow());
+        UnaryOperator<Bootstrap> forLoop =
+                bootstrap -> bootstrap.channelFactory(loopIo.socketChannels()).resolver(loopIo.resolver());
+        Future<ClientSessionHandler> connecting = connector.connect(loop, forLoop,
                 options.name() + "#" + sequence, listener);
         connecting.addListener(done -> {
             if (!done.isSuccess()) {

@@ -2,6 +2,7 @@ package org.anytls4j.anytls.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.CloseCause;
 import org.anytls4j.anytls.client.pool.PooledSession;
@@ -61,6 +62,11 @@ final class PooledClientSession implements PooledSession {
         return session.peerVersion();
     }
 
+    /** The event loop the session's carrier runs on, and with it every stream of the session. */
+    EventLoop eventLoop() {
+        return session.channel().eventLoop();
+    }
+
     String id() {
         return session.sessionId();
     }
@@ -95,7 +101,12 @@ final class PooledClientSession implements PooledSession {
                 TransportException.Phase.DATA, transportName,
                 "the session pool closed session " + session.sessionId() + " ("
                         + cause.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")", null);
-        session.channel().eventLoop().execute(() -> session.closeSession(reason));
+        if (cause == CloseCause.SHUTDOWN || cause == CloseCause.ERROR || cause == CloseCause.SUSPECT) {
+            session.channel().eventLoop().execute(() -> session.closeSession(reason));
+        } else {
+            // Retired while healthy (reuse off, too old, idle): a stream whose writes ended may still be receiving.
+            session.channel().eventLoop().execute(() -> session.closeWhenStreamsEnd(reason));
+        }
     }
 
     @Override

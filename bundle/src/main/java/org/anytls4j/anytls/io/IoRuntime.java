@@ -1,12 +1,16 @@
 package org.anytls4j.anytls.io;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -22,6 +26,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +47,8 @@ public final class IoRuntime implements AutoCloseable {
     private final Class<? extends DatagramChannel> datagramChannel;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final Kind kind;
+    /** Client connections on NIO loops of other groups (a host's) when this runtime is epoll; made on first use. */
+    private LoopIo foreignNio;
 
     private IoRuntime(Kind requested, int threads, String name) {
         boolean epoll = requested == Kind.EPOLL || requested == Kind.AUTO && epollAvailable();
@@ -75,10 +82,40 @@ public final class IoRuntime implements AutoCloseable {
             this.datagramChannel = NioDatagramChannel.class;
             this.kind = Kind.NIO;
         }
-        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+        this.resolver = resolverGroup(datagramChannel, socketChannel);
+    }
+
+    private static AddressResolverGroup<InetSocketAddress> resolverGroup(
+            Class<? extends DatagramChannel> datagramChannel, Class<? extends SocketChannel> socketChannel) {
+        return new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(datagramChannel)
                 .socketChannelType(socketChannel)
                 .nameServerProvider(DnsServerAddressStreamProviders.platformDefault()));
+    }
+
+    /**
+     * The socket type and resolver for a client connection on {@code loop}, which may belong to another group (a
+     * host's, so that a connection and the host's channels share a thread): this runtime's own types when they can
+     * register there, NIO on any NIO loop; empty for a loop of another kind.
+     */
+    public Optional<LoopIo> ioFor(EventLoop loop) {
+        if (!(loop instanceof IoEventLoop)) {
+            return Optional.empty();
+        }
+        IoEventLoop ioLoop = (IoEventLoop) loop;
+        if (kind == Kind.EPOLL ? ioLoop.isCompatible(EpollIoHandle.class) : ioLoop.isCompatible(NioIoHandle.class)) {
+            return Optional.of(new LoopIo(socketChannel, resolver));
+        }
+        if (kind == Kind.EPOLL && ioLoop.isCompatible(NioIoHandle.class)) {
+            synchronized (this) {
+                if (foreignNio == null) {
+                    foreignNio = new LoopIo(NioSocketChannel.class,
+                            resolverGroup(NioDatagramChannel.class, NioSocketChannel.class));
+                }
+                return Optional.of(foreignNio);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A runtime with {@code threads} event loops (0 = Netty's default, twice the cores). */
@@ -128,6 +165,11 @@ public final class IoRuntime implements AutoCloseable {
     @Override
     public void close() {
         resolver.close();
+        synchronized (this) {
+            if (foreignNio != null) {
+                foreignNio.resolver().close();
+            }
+        }
         Future<?> terminated = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         if (!terminated.awaitUninterruptibly(5, TimeUnit.SECONDS)) {
             LOG.log(System.Logger.Level.WARNING, "event loops did not stop within 5 s");

@@ -1,14 +1,17 @@
 package org.anytls4j.anytls.session;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultPromise;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -23,15 +26,17 @@ import java.util.ArrayDeque;
  * stream that is not reading (autoRead off and no {@code read()} pending) is queued here, and while any stream of the
  * session holds queued data the session stops reading from its TLS connection. That bounds memory to what one
  * carrier read batch can hold, at the price of head-of-line blocking between streams of one session — the same
- * behaviour as the reference implementation's synchronous pipes. The client pool runs one stream per session at a
- * time, so on the client the stall never crosses streams. Writability mirrors the carrier: when the TLS connection's
+ * behaviour as the reference implementation's synchronous pipes. The client pool leases a session to one writing
+ * stream at a time, so on the client the stall crosses streams only while a half-closed stream still receives its
+ * reply. Writability mirrors the carrier: when the TLS connection's
  * outbound buffer passes its high water mark every stream of the session turns unwritable.
  *
  * <p><b>Closing.</b> There is no half-close in AnyTLS (§8.4): a FIN from the peer closes the stream after the data
  * already received has been read, and a local close sends one FIN (never in answer to the peer's FIN, never after
- * the session died).
+ * the session died). A local half-close ({@link #shutdownOutput()}) only ends this side's writes (see
+ * {@link AnyTlsStream}).
  */
-final class AnyTlsStreamChannel extends AbstractChannel implements AnyTlsStream {
+final class AnyTlsStreamChannel extends LocalHalfCloseChannel implements AnyTlsStream {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     /** Index of the user-defined writability bit that follows the carrier's writability. */
     private static final int CARRIER_WRITABILITY_INDEX = 1;
@@ -57,12 +62,15 @@ final class AnyTlsStreamChannel extends AbstractChannel implements AnyTlsStream 
     };
     private long bytesRead;
     private long bytesWritten;
+    private boolean outputShutdown;
+    private final Promise<Void> writesEnded;
 
     AnyTlsStreamChannel(StreamMultiplexer session, int streamId, InetSocketAddress destination) {
         super(session.carrier(), new StreamChannelId(session.sessionId(), streamId));
         this.session = session;
         this.streamId = streamId;
         this.destination = destination;
+        this.writesEnded = new DefaultPromise<>(session.carrier().eventLoop());
     }
 
     @Override
@@ -83,6 +91,37 @@ final class AnyTlsStreamChannel extends AbstractChannel implements AnyTlsStream 
     @Override
     public long bytesWritten() {
         return bytesWritten;
+    }
+
+    @Override
+    public Future<Void> writesEnded() {
+        return writesEnded;
+    }
+
+    // ---- half-close: local only (see AnyTlsStream) ----
+
+    @Override
+    public boolean isOutputShutdown() {
+        return outputShutdown || state == State.CLOSED;
+    }
+
+    @Override
+    void endWrites() {
+        if (!outputShutdown && state != State.CLOSED) {
+            flush(); // what was written before goes out first
+            outputShutdown = true;
+            writesEnded.trySuccess(null);
+        }
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return remoteFinReceived || state == State.CLOSED;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return state == State.CLOSED;
     }
 
     @Override
@@ -145,6 +184,7 @@ final class AnyTlsStreamChannel extends AbstractChannel implements AnyTlsStream 
         boolean sendFin = !remoteFinReceived && !finSent;
         finSent = true;
         session.streamClosed(this, sendFin);
+        writesEnded.trySuccess(null);
     }
 
     @Override
@@ -197,7 +237,11 @@ final class AnyTlsStreamChannel extends AbstractChannel implements AnyTlsStream 
     }
 
     @Override
-    protected Object filterOutboundMessage(Object msg) {
+    protected Object filterOutboundMessage(Object msg) throws ChannelOutputShutdownException {
+        if (outputShutdown && !(msg instanceof ByteBuf && !((ByteBuf) msg).isReadable())) {
+            // An empty buffer carries nothing: let a relay's close-after-flush pass without an exception.
+            throw new ChannelOutputShutdownException("the output of AnyTLS stream " + id() + " is shut down");
+        }
         if (msg instanceof ByteBuf) {
             return msg;
         }

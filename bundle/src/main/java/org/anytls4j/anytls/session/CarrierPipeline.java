@@ -31,7 +31,8 @@ public final class CarrierPipeline {
         add(pipeline, base,
                 "records", new RecordAlignmentHandler(),
                 "shaper", new PacketShapingHandler(session.shaper()),
-                "frames", new FrameCodec(),
+                // Downloads: PSH bodies longer than a TLS record go on in pieces, without a copy to reassemble them.
+                "frames", new FrameCodec(true),
                 "heartbeat", session.heartbeat(),
                 "session", session,
                 "streams", session.multiplexer());
@@ -41,7 +42,8 @@ public final class CarrierPipeline {
     public static void server(ChannelPipeline pipeline, String base, ServerSessionHandler session) {
         add(pipeline, base,
                 "records", new RecordAlignmentHandler(),
-                "frames", new FrameCodec(),
+                // Uploads: the same; the stream handler reads the address from the stream's bytes, not from one frame.
+                "frames", new FrameCodec(true),
                 "heartbeat", session.heartbeat(),
                 "session", session,
                 "streams", session.multiplexer());

@@ -2,6 +2,7 @@ package org.anytls4j.anytls.session;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -24,6 +25,7 @@ import org.anytls4j.transport.api.TransportException.Reason;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Dials one client session (§7.1): TCP (keep-alive and no-delay on), TLS, the authentication record as packet 0,
@@ -58,6 +60,8 @@ public final class ClientSessionConnector {
         this.bootstrap = bootstrap.clone()
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
+                // Downloads read whole TLS records and more per read; small exchanges shrink the buffer again.
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 64 * 1024))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         connectTimeout.toMillis()));
         this.server = Objects.requireNonNull(server, "server");
@@ -72,11 +76,20 @@ public final class ClientSessionConnector {
 
     /** Dials a session on {@code loop}; the future fails only with {@link TransportException}. */
     public Future<ClientSessionHandler> connect(EventLoop loop, String sessionId, ClientSessionListener listener) {
+        return connect(loop, UnaryOperator.identity(), sessionId, listener);
+    }
+
+    /**
+     * Dials a session on {@code loop} with what {@code forLoop} changes in the bootstrap (the channel type and
+     * resolver that can register on that loop, when it belongs to another group).
+     */
+    public Future<ClientSessionHandler> connect(EventLoop loop, UnaryOperator<Bootstrap> forLoop, String sessionId,
+                                                ClientSessionListener listener) {
         Promise<ClientSessionHandler> promise = loop.newPromise();
         ClientSessionHandler session = new ClientSessionHandler(sessionId, options, listener);
         long dialStart = loop.ticker().nanoTime();
         Promise<Void> handshake = loop.newPromise();
-        ChannelFuture connect = bootstrap.clone(loop)
+        ChannelFuture connect = forLoop.apply(bootstrap.clone(loop))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {

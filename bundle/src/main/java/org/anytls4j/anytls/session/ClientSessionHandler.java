@@ -67,6 +67,8 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     private long createdNanos;
     /** The TLS handshake's duration, about one round trip to the server; 0 when unknown. */
     private long handshakeNanos;
+    /** Set when the session is to close as soon as its last stream ended. */
+    private TransportException closeWhenStreamsEnd;
 
     public ClientSessionHandler(String sessionId, ClientSessionOptions options, ClientSessionListener listener) {
         this.sessionId = sessionId;
@@ -117,6 +119,18 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     /** Closes the session for {@code cause}; the first cause wins. Must run on the session's event loop. */
     public void closeSession(TransportException cause) {
         streams.closeSession(cause);
+    }
+
+    /**
+     * Closes the session for {@code cause} once its last stream ended, at once if it carries none: a stream whose
+     * writes ended can still be receiving its reply when the pool retires the session. On the session's event loop.
+     */
+    public void closeWhenStreamsEnd(TransportException cause) {
+        if (streams.streamCount() == 0) {
+            closeSession(cause);
+        } else if (closeWhenStreamsEnd == null) {
+            closeWhenStreamsEnd = cause;
+        }
     }
 
     /** The connector tells how long the TLS handshake took, which scales the wait for a v1 server (§7.3). */
@@ -462,6 +476,9 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
             PendingOpen.fail(stream, cause);
             if (closeCause() == null) {
                 listener.streamClosed(ClientSessionHandler.this, stream);
+                if (closeWhenStreamsEnd != null && streams.streamCount() == 0) {
+                    closeSession(closeWhenStreamsEnd);
+                }
             }
         }
 

@@ -5,6 +5,11 @@ import io.netty.channel.CombinedChannelDuplexHandler;
 /** The frame layer of a carrier pipeline: bytes to {@link Frame}s inbound, typed frames to bytes outbound. */
 public final class FrameCodec extends CombinedChannelDuplexHandler<FrameDecoder, FrameEncoder> {
     public FrameCodec() {
-        super(new FrameDecoder(), new FrameEncoder());
+        this(false);
+    }
+
+    /** @param streamPshBodies see {@link FrameDecoder#FrameDecoder(boolean)} */
+    public FrameCodec(boolean streamPshBodies) {
+        super(new FrameDecoder(streamPshBodies), new FrameEncoder());
     }
 }

@@ -19,13 +19,63 @@ import java.util.List;
  * chunk alive, so a consumer that queues bodies for long (a slow stream reader) should copy small ones.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
+    /** PSH bodies at least this long are passed on in pieces when streaming; shorter ones are never cut. */
+    static final int STREAMED_PSH_MIN_LENGTH = 4096;
+
+    private final boolean streamPshBodies;
+    /** Body bytes still to come of the PSH frame being passed on in pieces; 0 when none is. */
+    private int pshBodyLeft;
+    private int pshStreamId;
+
+    /** Whole frames only. */
+    public FrameDecoder() {
+        this(false);
+    }
+
+    /**
+     * @param streamPshBodies pass a long PSH body (at least {@value #STREAMED_PSH_MIN_LENGTH} bytes) on as PSH frames
+     *                        of the pieces that arrived, instead of collecting it whole: a body longer than a TLS
+     *                        record then needs no copy into the cumulation buffer. Only for a receiver to which PSH
+     *                        bodies are plain stream bytes, cut anywhere (both session roles: the server reads a
+     *                        stream's address from its bytes, whatever frames carried them).
+     */
+    public FrameDecoder(boolean streamPshBodies) {
+        this.streamPshBodies = streamPshBodies;
+    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (pshBodyLeft > 0) {
+            int piece = Math.min(pshBodyLeft, in.readableBytes());
+            pshBodyLeft -= piece;
+            out.add(new Frame(Command.PSH, pshStreamId, in.readRetainedSlice(piece)));
+            return;
+        }
+        if (streamPshBodies && startsLongIncompletePsh(in)) {
+            in.skipBytes(1);
+            pshStreamId = in.readInt();
+            pshBodyLeft = in.readUnsignedShort();
+            if (in.isReadable()) {
+                int piece = Math.min(pshBodyLeft, in.readableBytes());
+                pshBodyLeft -= piece;
+                out.add(new Frame(Command.PSH, pshStreamId, in.readRetainedSlice(piece)));
+            }
+            return;
+        }
         Frame frame = tryDecode(in);
         if (frame != null) {
             out.add(frame);
         }
+    }
+
+    private static boolean startsLongIncompletePsh(ByteBuf in) {
+        if (in.readableBytes() < FrameHeader.SIZE) {
+            return false;
+        }
+        int start = in.readerIndex();
+        int length = in.getUnsignedShort(start + FrameHeader.LENGTH_OFFSET);
+        return in.getUnsignedByte(start) == Command.PSH && length >= STREAMED_PSH_MIN_LENGTH
+                && in.readableBytes() < FrameHeader.SIZE + length;
     }
 
     /**

@@ -3,6 +3,13 @@ package org.anytls4j.anytls.client;
 import org.anytls4j.testkit.BoundedWait;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.socket.ChannelOutputShutdownException;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.PoolOptions;
@@ -14,6 +21,7 @@ import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.testkit.TestCertificates;
+import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.TransportException;
@@ -207,6 +215,138 @@ class ClientTransportLoopbackTest {
         assertThat(after.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         assertThat(((TransportException) after.cause()).reason()).isEqualTo(TransportException.Reason.SHUTDOWN);
         assertThat(transport.stats().sessionsIdle() + transport.stats().sessionsActive()).isZero();
+    }
+
+    @Test
+    void aStreamWhoseWritesEndedLendsItsSessionToTheNextStreamAndStillGetsItsWholeReply() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        byte[] request = new byte[1 << 20];
+        new java.util.Random(17).nextBytes(request);
+        CollectingHandler firstReply = new CollectingHandler(request.length);
+        DuplexChannel first = (DuplexChannel) open(firstReply);
+        first.write(Unpooled.wrappedBuffer(request));
+        assertThat(first.shutdownOutput().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(first.isOutputShutdown()).isTrue();
+        ChannelFuture late = first.writeAndFlush(Unpooled.wrappedBuffer(new byte[1]));
+        assertThat(late.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(late.cause()).isInstanceOf(ChannelOutputShutdownException.class);
+        awaitIdle(1); // lent back while the first stream is open (an AnyTLS FIN would end the reply)
+
+        CollectingHandler secondReply = new CollectingHandler(3);
+        Channel second = open(secondReply);
+        roundTrip(second, secondReply, new byte[] {7, 8, 9});
+        assertThat(second.attr(TransportAttributes.SESSION_ID).get())
+                .isEqualTo(first.attr(TransportAttributes.SESSION_ID).get());
+        assertThat(firstReply.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(request);
+        assertThat(transport.stats().sessionsOpened()).isEqualTo(1);
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void aSessionRetiredWhileAStreamStillReceivesClosesOnlyAfterThatStream() throws Exception {
+        transport(PoolOptions.builder().disableReuse(true).build(), "pw");
+        byte[] request = new byte[1 << 20];
+        new java.util.Random(18).nextBytes(request);
+        CollectingHandler reply = new CollectingHandler(request.length);
+        DuplexChannel stream = (DuplexChannel) open(reply);
+        stream.write(Unpooled.wrappedBuffer(request));
+        // The lease goes back now and reuse is off, so the pool retires the session: it must wait for the reply.
+        stream.shutdownOutput();
+        assertThat(reply.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(request);
+        assertThat(stream.isActive()).isTrue();
+        stream.close();
+        assertThat(stream.parent().closeFuture().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                .as("the retired session closes with its last stream").isTrue();
+    }
+
+    @Test
+    void anEarlyDataOpenCompletesUnconfirmedAndCarriesData() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        assertThat(transport.capabilities()).contains(Capability.EARLY_DATA);
+        CollectingHandler handler = new CollectingHandler(5);
+        Future<Channel> open = transport.open(OpenRequest.tcp(Destination.of(echo.address())).earlyData(true).build(),
+                handler, null);
+        assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        Channel stream = open.getNow();
+        assertThat(stream.attr(TransportAttributes.CONFIRMED).get()).isFalse();
+        roundTrip(stream, handler, "early".getBytes());
+        stream.close();
+    }
+
+    @Test
+    void anEarlyDataOpenToARefusingDestinationSucceedsThenFailsTheStreamWithTheReason() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        InetSocketAddress refusing;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            refusing = (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+        CollectingHandler handler = new CollectingHandler(1);
+        Future<Channel> open = transport.open(OpenRequest.tcp(Destination.of(refusing)).earlyData(true).build(),
+                handler, null);
+        assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(open.isSuccess()).as("early data: the open does not wait for the dial").isTrue();
+        open.getNow().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                () -> handler.done().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        assertThat(failure).hasCauseInstanceOf(TransportException.class);
+        TransportException cause = (TransportException) failure.getCause();
+        assertThat(cause.phase()).isEqualTo(TransportException.Phase.REMOTE_CONNECT);
+        assertThat(cause.reason()).isEqualTo(TransportException.Reason.DESTINATION_REFUSED);
+        assertThat(open.getNow().closeFuture().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    }
+
+    @Test
+    void aStreamRunsOnThePreferredLoopOnASessionPlacedThere() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        assertThat(transport.capabilities()).contains(Capability.LOOP_AFFINITY);
+        EventLoop first = io.group().next();
+        EventLoop second = io.group().next();
+        assertThat(second).isNotSameAs(first);
+
+        Channel onFirst = openOn(first);
+        assertThat(onFirst.eventLoop()).isSameAs(first);
+        onFirst.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        awaitIdle(1);
+        Channel onSecond = openOn(second);
+        assertThat(onSecond.eventLoop()).as("the idle session runs elsewhere: a new one is dialled here")
+                .isSameAs(second);
+        onSecond.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        awaitIdle(2);
+        Channel again = openOn(first);
+        assertThat(again.eventLoop()).isSameAs(first);
+        assertThat(again.attr(TransportAttributes.SESSION_ID).get())
+                .isEqualTo(onFirst.attr(TransportAttributes.SESSION_ID).get());
+        assertThat(transport.stats().sessionsOpened()).isEqualTo(2);
+        again.close();
+    }
+
+    @Test
+    void aStreamRunsOnTheLoopOfAnotherGroupSuchAsAHosts() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        EventLoopGroup hostGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            EventLoop hostLoop = hostGroup.next();
+            CollectingHandler handler = new CollectingHandler(4);
+            Future<Channel> open = transport.open(echoRequest(), handler, hostLoop);
+            assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            Channel stream = open.getNow();
+            assertThat(stream.eventLoop()).isSameAs(hostLoop);
+            roundTrip(stream, handler, new byte[] {4, 3, 2, 1});
+            stream.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            transport.close();
+            hostGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Channel openOn(EventLoop loop) throws Exception {
+        CollectingHandler handler = new CollectingHandler(1);
+        Future<Channel> open = transport.open(echoRequest(), handler, loop);
+        assertThat(open.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        Channel stream = open.getNow();
+        roundTrip(stream, handler, new byte[] {9});
+        return stream;
     }
 
     private void awaitIdle(int expected) throws InterruptedException {

@@ -161,6 +161,59 @@ class FrameDecoderTest {
         assertThat(partial.refCnt()).isZero();
     }
 
+    @Test
+    void aStreamingDecoderPassesALongPshBodyOnInThePiecesThatArrivedAndOtherFramesWhole() {
+        byte[] body = new byte[20_000];
+        new Random(3).nextBytes(body);
+        ByteBuf wire = Unpooled.buffer();
+        FrameHeader.write(wire, Command.PSH, 5, body.length);
+        wire.writeBytes(body);
+        FrameHeader.write(wire, Command.FIN, 5, 0);
+        FrameHeader.write(wire, Command.PSH, 7, 3); // short: never cut
+        wire.writeBytes(new byte[] {1, 2, 3});
+        byte[] stream = ByteBufUtil.getBytes(wire);
+        wire.release();
+
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(true));
+        // Cut like TLS records of 16 KiB; the short PSH is cut in the middle.
+        int[] cuts = {0, 16_384, stream.length - 2, stream.length};
+        List<Expected> decoded = new ArrayList<>();
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(stream, cuts[i], cuts[i + 1] - cuts[i]));
+            decoded.addAll(drain(channel));
+        }
+        String bodyHex = ByteBufUtil.hexDump(body);
+        assertThat(decoded).containsExactly(
+                new Expected(Command.PSH, 5, bodyHex.substring(0, 2 * (16_384 - FrameHeader.SIZE))),
+                new Expected(Command.PSH, 5, bodyHex.substring(2 * (16_384 - FrameHeader.SIZE))),
+                new Expected(Command.FIN, 5, ""),
+                new Expected(Command.PSH, 7, "010203"));
+        assertNothingBuffered(channel);
+    }
+
+    @Test
+    void aStreamingDecoderGivesTheSameBytesPerStreamWhereverTheStreamIsSplit() {
+        byte[] longBody = new byte[9000];
+        new Random(4).nextBytes(longBody);
+        ByteBuf wire = Unpooled.buffer();
+        FrameHeader.write(wire, Command.PSH, 1, longBody.length);
+        wire.writeBytes(longBody);
+        byte[] stream = ByteBufUtil.getBytes(wire);
+        wire.release();
+        for (int split = 0; split <= stream.length; split += 97) {
+            EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(true));
+            channel.writeInbound(Unpooled.wrappedBuffer(stream, 0, split));
+            channel.writeInbound(Unpooled.wrappedBuffer(stream, split, stream.length - split));
+            StringBuilder received = new StringBuilder();
+            for (Expected frame : drain(channel)) {
+                assertThat(frame.command()).isEqualTo(Command.PSH);
+                received.append(frame.dataHex());
+            }
+            assertThat(received.toString()).as("split at %d", split).isEqualTo(ByteBufUtil.hexDump(longBody));
+            assertNothingBuffered(channel);
+        }
+    }
+
     /** Settings, SYN, PSH, unknown with data, SYN/FIN/heartbeats with data, Waste, SYNACK text, a longer PSH. */
     private static ByteBuf mixedStream() {
         ByteBuf out = Unpooled.buffer();

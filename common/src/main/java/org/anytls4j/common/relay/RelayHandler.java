@@ -18,10 +18,12 @@ import java.util.concurrent.TimeUnit;
  * cannot take more, and the peer's reading pauses while this channel cannot. Works for every transport, since it
  * only uses the {@link Channel} contract.
  *
- * <p>End of input: if the peer is a {@link DuplexChannel} the half-close is passed on with
- * {@link DuplexChannel#shutdownOutput()}, and a channel closes once both its directions are done. A peer that
- * cannot half-close (an AnyTLS stream) cannot tell its far end that no more data comes, so the pair is closed
- * after a short linger that lets the answer in flight arrive (the "one direction done" timer of Xray). Channels
+ * <p>End of input: if the peer is a socket ({@link DuplexChannel} that knows {@code ALLOW_HALF_CLOSURE}) the
+ * half-close is passed on with {@link DuplexChannel#shutdownOutput()}, and a channel closes once both its directions
+ * are done. A peer that cannot half-close on the wire (an AnyTLS stream) cannot tell its far end that no more data
+ * comes: its output is shut down locally if it is a {@link DuplexChannel} (so its transport can reuse what it held),
+ * and the pair is closed after a short linger that lets the answer in flight arrive (the "one direction done" timer
+ * of Xray). Channels
  * that do not allow half-closure never see the end of input: closing either side closes the other once what was
  * written to it has left.
  *
@@ -95,7 +97,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void inputEnded(Channel self) {
-        if (peer instanceof DuplexChannel) {
+        if (passesHalfCloseOn(peer)) {
             DuplexChannel duplexPeer = (DuplexChannel) peer;
             peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> duplexPeer.shutdownOutput()
                     .addListener(shut -> {
@@ -106,7 +108,26 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             if (self instanceof DuplexChannel && ((DuplexChannel) self).isOutputShutdown()) {
                 self.close();
             }
-        } else if (halfCloseLinger.isZero() || self.eventLoop().isShuttingDown()) {
+        } else {
+            if (peer instanceof DuplexChannel) {
+                // Its writes end here though its far end cannot learn it (an AnyTLS stream): the transport may lend
+                // what the writes held (the stream's session) to others while the answer still arrives.
+                ((DuplexChannel) peer).shutdownOutput();
+            }
+            closeAfterLinger(self);
+        }
+    }
+
+    /**
+     * Whether {@code channel} tells its far end that its output ended: a socket does (it knows the
+     * {@code ALLOW_HALF_CLOSURE} option); an AnyTLS stream only ends its own writes (it does not know the option).
+     */
+    private static boolean passesHalfCloseOn(Channel channel) {
+        return channel instanceof DuplexChannel && channel.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE) != null;
+    }
+
+    private void closeAfterLinger(Channel self) {
+        if (halfCloseLinger.isZero() || self.eventLoop().isShuttingDown()) {
             self.close();
             closeOnFlush(peer);
         } else {

@@ -137,6 +137,7 @@ public final class HostComponent {
                 .openTimeout(next.openTimeout())
                 .handshakeTimeout(next.handshakeTimeout())
                 .ioThreads(next.ioThreads())
+                .earlyData(next.earlyData())
                 .build();
     }
 

@@ -51,6 +51,13 @@ public @interface HostConfiguration {
                     + "Default 10s.")
     String handshakeTimeout() default "10s";
 
+    @AttributeDefinition(name = "Early data",
+            description = "For TCP through a transport that offers early data: answer the SOCKS5 or HTTP CONNECT "
+                    + "client at once and send its first bytes with the open, as anytls-go and mihomo do. A "
+                    + "destination the server cannot reach then closes the client's connection instead of a "
+                    + "failure reply. false: answer only after the transport confirmed the open. Default true.")
+    boolean earlyData() default true;
+
     @AttributeDefinition(name = "I/O threads", min = "1", max = "64",
             description = "Event-loop threads of this listener. Default 2.")
     int ioThreads() default 2;

@@ -18,6 +18,7 @@ final class HostSettings {
     private final Duration openTimeout;
     private final Duration handshakeTimeout;
     private final int ioThreads;
+    private final boolean earlyData;
 
     private HostSettings(HostConfiguration config) {
         this.name = InstanceNames.check(config.name(), "name");
@@ -27,6 +28,7 @@ final class HostSettings {
         this.openTimeout = DurationText.parsePositive(config.openTimeout(), "openTimeout");
         this.handshakeTimeout = DurationText.parsePositive(config.handshakeTimeout(), "handshakeTimeout");
         this.ioThreads = ioThreads(config.ioThreads());
+        this.earlyData = config.earlyData();
     }
 
     /** @throws IllegalArgumentException naming the property, if any value is invalid */
@@ -89,5 +91,9 @@ final class HostSettings {
 
     int ioThreads() {
         return ioThreads;
+    }
+
+    boolean earlyData() {
+        return earlyData;
     }
 }

@@ -16,24 +16,26 @@ final class ProxyOptions {
     private final Duration openTimeout;
     private final Duration handshakeTimeout;
     private final Duration halfCloseLinger;
+    private final boolean earlyData;
     private final AtomicLong connections;
     private final OpenFailureLog openFailures;
 
     ProxyOptions(String name, ProxyUsers users, Supplier<NettyOutboundTransport> outbound, Duration openTimeout,
-            Duration handshakeTimeout, Duration halfCloseLinger) {
-        this(name, users, outbound, openTimeout, handshakeTimeout, halfCloseLinger, new AtomicLong(),
+            Duration handshakeTimeout, Duration halfCloseLinger, boolean earlyData) {
+        this(name, users, outbound, openTimeout, handshakeTimeout, halfCloseLinger, earlyData, new AtomicLong(),
                 new OpenFailureLog(name));
     }
 
     private ProxyOptions(String name, ProxyUsers users, Supplier<NettyOutboundTransport> outbound,
-            Duration openTimeout, Duration handshakeTimeout, Duration halfCloseLinger, AtomicLong connections,
-            OpenFailureLog openFailures) {
+            Duration openTimeout, Duration handshakeTimeout, Duration halfCloseLinger, boolean earlyData,
+            AtomicLong connections, OpenFailureLog openFailures) {
         this.name = name;
         this.users = users;
         this.outbound = outbound;
         this.openTimeout = openTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.halfCloseLinger = halfCloseLinger;
+        this.earlyData = earlyData;
         this.connections = connections;
         this.openFailures = openFailures;
     }
@@ -41,7 +43,7 @@ final class ProxyOptions {
     /** These options with new users and time limits; connection ids and the failure log go on where they were. */
     ProxyOptions with(ProxyUsers newUsers, Duration newOpenTimeout, Duration newHandshakeTimeout) {
         return new ProxyOptions(name, newUsers, outbound, newOpenTimeout, newHandshakeTimeout, halfCloseLinger,
-                connections, openFailures);
+                earlyData, connections, openFailures);
     }
 
     String name() {
@@ -72,6 +74,11 @@ final class ProxyOptions {
 
     Duration halfCloseLinger() {
         return halfCloseLinger;
+    }
+
+    /** Whether TCP opens ask for early data where the transport offers it (the client is answered at once). */
+    boolean earlyData() {
+        return earlyData;
     }
 
     /** The request context of a new open from {@code source}, with a connection id unique in this server. */

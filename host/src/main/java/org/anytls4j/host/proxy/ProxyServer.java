@@ -1,6 +1,7 @@
 package org.anytls4j.host.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -55,7 +56,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private ProxyServer(Builder builder) {
         this.options = new ProxyOptions(builder.name, builder.users, builder.outbound, builder.openTimeout,
-                builder.handshakeTimeout, builder.halfCloseLinger);
+                builder.handshakeTimeout, builder.halfCloseLinger, builder.earlyData);
         this.bindAddress = builder.bindAddress;
         this.ownsGroup = builder.group == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(builder.ioThreads,
@@ -78,6 +79,10 @@ public final class ProxyServer implements AutoCloseable {
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // Bulk transfers read at least 16 KiB at a time (one TLS record's worth for the stream), small
+                // exchanges shrink the buffer again.
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -180,6 +185,7 @@ public final class ProxyServer implements AutoCloseable {
         private Duration openTimeout = Duration.ofSeconds(10);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration halfCloseLinger = Duration.ofSeconds(1);
+        private boolean earlyData = true;
         private EventLoopGroup group;
         private int ioThreads = 2;
 
@@ -226,6 +232,17 @@ public final class ProxyServer implements AutoCloseable {
         }
 
         /** Event loops to run on, owned by the caller; default: the server's own ({@link #ioThreads}). */
+        /**
+         * Whether a TCP open asks for early data when the transport offers {@code EARLY_DATA} (default on): the
+         * client gets its success reply at once and its first bytes ride with the open; a destination the far end
+         * cannot reach then closes the client's connection (and is logged) instead of getting a failure reply.
+         * Off: the reply waits for the transport's confirmed open, as with transports without the capability.
+         */
+        public Builder earlyData(boolean earlyData) {
+            this.earlyData = earlyData;
+            return this;
+        }
+
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.group = Objects.requireNonNull(group, "group");
             return this;

@@ -13,13 +13,17 @@ import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Queue;
+import org.anytls4j.transport.api.Capability;
+import org.anytls4j.transport.api.Network;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.TransportException.Reason;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 
 /**
  * Opens a TCP stream through the outbound transport for one inbound connection whose handshake is done, answers the
- * client, and then relays: the flow of the SPI design §4.8.
+ * client, and then relays: the flow of the SPI design §4.8. Through a transport that offers early data (and with the
+ * host's {@code earlyData} on) the open completes once it is sent, so the client is answered at once; a failed dial
+ * then arrives on the stream ({@link LateOpenFailure}) and closes the client's connection.
  *
  * <p>The inbound channel stops reading while the open is in flight; bytes the handshake decoder had already read
  * past the request are held and forwarded first. The outbound channel does not read until the success reply has
@@ -54,7 +58,9 @@ final class TcpTunnel extends ChannelInboundHandlerAdapter {
             return;
         }
         String transportName = outbound.get().name();
-        opening = outbound.get().open(request, new OutboundInitializer(inbound), inbound.eventLoop());
+        OpenRequest open = earlyDataRequest(outbound.get());
+        opening = outbound.get().open(open, new OutboundInitializer(inbound, transportName, open),
+                inbound.eventLoop());
         inbound.closeFuture().addListener(closed -> opening.cancel(false));
         opening.addListener(done -> {
             if (ctx.executor().inEventLoop()) {
@@ -63,6 +69,16 @@ final class TcpTunnel extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> opened(ctx, transportName));
             }
         });
+    }
+
+    /**
+     * The request with early data asked for, when the host wants it and the transport offers it: the open then
+     * completes once it is sent, and the client's reply and first bytes need not wait for the far end.
+     */
+    private OpenRequest earlyDataRequest(NettyOutboundTransport transport) {
+        boolean early = options.earlyData() && request.network() == Network.TCP
+                && transport.capabilities().contains(Capability.EARLY_DATA);
+        return early ? request.toBuilder().earlyData(true).build() : request;
     }
 
     private void opened(ChannelHandlerContext ctx, String transportName) {
@@ -148,9 +164,13 @@ final class TcpTunnel extends ChannelInboundHandlerAdapter {
     /** Sets the outbound channel up before it is registered: no reading until the reply is out, then relaying. */
     private final class OutboundInitializer extends ChannelInitializer<Channel> {
         private final Channel inbound;
+        private final String transportName;
+        private final OpenRequest open;
 
-        OutboundInitializer(Channel inbound) {
+        OutboundInitializer(Channel inbound, String transportName, OpenRequest open) {
             this.inbound = inbound;
+            this.transportName = transportName;
+            this.open = open;
         }
 
         @Override
@@ -158,6 +178,10 @@ final class TcpTunnel extends ChannelInboundHandlerAdapter {
             outbound.config().setAutoRead(false);
             // Returns false on transports without half-close; then a remote FIN simply closes the channel.
             outbound.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            if (open.earlyData()) {
+                outbound.pipeline().addLast("late-open-failure",
+                        new LateOpenFailure(options.openFailures(), transportName, open));
+            }
             outbound.pipeline().addLast("relay", new RelayHandler(inbound, options.halfCloseLinger()));
         }
     }

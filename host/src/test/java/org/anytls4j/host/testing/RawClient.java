@@ -71,6 +71,12 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Half-closes: sends FIN and keeps reading. */
+    public RawClient shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }

@@ -40,7 +40,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  *   <li><b>Half-close.</b> With the {@code HALF_CLOSE} capability the channel is a {@code DuplexChannel}:
  *       {@code shutdownOutput()} sends a stream-level FIN, and a remote FIN arrives as a
  *       {@code ChannelInputShutdownEvent} when {@code ALLOW_HALF_CLOSURE} is set, as on sockets. Without it, a
- *       remote FIN closes the channel.</li>
+ *       remote FIN closes the channel; the channel may still be a {@code DuplexChannel} whose
+ *       {@code shutdownOutput()} only ends this side's writes without telling the far end (such a channel does not
+ *       know the {@code ALLOW_HALF_CLOSURE} option), which lets a multiplexing transport reuse the carrier while the
+ *       answer still arrives.</li>
+ *   <li><b>Early data.</b> With the {@code EARLY_DATA} capability a TCP request with
+ *       {@link OpenRequest#earlyData()} completes before the far end reached the destination; see there.</li>
  *   <li><b>Errors after open</b> arrive as {@code exceptionCaught} with a {@code TransportException} in phase
  *       {@code DATA}, followed by close. That is how a host tells an <em>abnormal end</em> from a clean one: a
  *       stream that ended without the far end's FIN (its session lost or timed out, a TLS or protocol error, the

@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.client.pool;
 
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -44,18 +45,19 @@ final class IdleSessions<S extends PooledSession> {
     }
 
     /**
-     * Removes and returns the newest idle session fit for a stream, or null; the unfit ones met on the way are
-     * removed too and added to {@code unfit}.
+     * Removes and returns the newest idle session fit for a stream that {@code fits} accepts, or null; the unfit
+     * ones met on the way are removed too and added to {@code unfit}; the ones {@code fits} declines stay idle.
      */
-    PoolEntry<S> takeNewestFit(long now, PoolOptions options, List<Unfit<S>> unfit) {
-        Map.Entry<Long, PoolEntry<S>> newest;
-        while ((newest = bySequence.pollLastEntry()) != null) {
-            PoolEntry<S> entry = newest.getValue();
+    PoolEntry<S> takeNewestFit(long now, PoolOptions options, Predicate<? super S> fits, List<Unfit<S>> unfit) {
+        for (PoolEntry<S> entry : new ArrayList<>(bySequence.descendingMap().values())) {
             CloseCause cause = unfitness(entry, now, options);
-            if (cause == null) {
+            if (cause != null) {
+                bySequence.remove(entry.sequence);
+                unfit.add(new Unfit<>(entry, cause));
+            } else if (fits.test(entry.session)) {
+                bySequence.remove(entry.sequence);
                 return entry;
             }
-            unfit.add(new Unfit<>(entry, cause));
         }
         return null;
     }

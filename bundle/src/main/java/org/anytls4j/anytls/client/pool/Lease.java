@@ -2,7 +2,7 @@ package org.anytls4j.anytls.client.pool;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One stream's hold on a pooled session; release it exactly when the stream ends. */
+/** One stream's hold on a pooled session; release it exactly when the stream ends or stops writing. */
 public final class Lease<S extends PooledSession> {
 
     private final SessionPool<S> pool;

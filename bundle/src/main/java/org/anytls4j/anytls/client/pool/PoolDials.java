@@ -31,8 +31,8 @@ final class PoolDials<S extends PooledSession> {
     }
 
     /** A dial for an acquire waiting on {@code waiting}. */
-    PendingDial<S> forAcquire(CompletableFuture<Lease<S>> waiting) {
-        PendingDial<S> dial = new PendingDial<>(++lastSequence, waiting);
+    PendingDial<S> forAcquire(CompletableFuture<Lease<S>> waiting, Object placement) {
+        PendingDial<S> dial = new PendingDial<>(++lastSequence, waiting, placement);
         inFlight.add(dial);
         return dial;
     }
@@ -42,7 +42,7 @@ final class PoolDials<S extends PooledSession> {
         int shortfall = warming.shortfall(options, fromCleanup, idle, live, inFlight.size());
         List<PendingDial<S>> started = new ArrayList<>(shortfall);
         for (int i = 0; i < shortfall; i++) {
-            PendingDial<S> dial = new PendingDial<>(++lastSequence, null);
+            PendingDial<S> dial = new PendingDial<>(++lastSequence, null, null);
             inFlight.add(dial);
             warming.dialStarted();
             started.add(dial);
@@ -98,7 +98,7 @@ final class PoolDials<S extends PooledSession> {
 
     /** Starts the dial; called without the pool's lock, since the dialer is foreign code. */
     CompletionStage<S> start(PendingDial<S> dial) {
-        return Objects.requireNonNull(dialer.dial(dial.sequence),
+        return Objects.requireNonNull(dialer.dial(dial.sequence, dial.placement),
                 () -> "dialer returned null for session #" + dial.sequence);
     }
 }

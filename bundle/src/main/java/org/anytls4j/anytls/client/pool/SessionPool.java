@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,7 @@ import java.util.function.Supplier;
  * closed, dials started and futures completed only after the lock is released (see {@link PoolActions}).
  */
 public final class SessionPool<S extends PooledSession> implements AutoCloseable {
+    private static final Predicate<Object> ANY = session -> true;
 
     private final PoolClock clock;
     private final ReentrantLock lock = new ReentrantLock();
@@ -78,7 +80,17 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      * was dialed, the session goes back to the idle set.
      */
     public CompletionStage<Lease<S>> acquire() {
-        return acquire(true);
+        return acquire(true, ANY, null);
+    }
+
+    /**
+     * Like {@link #acquire()}, for a caller that wants its session placed: only idle sessions that {@code fits}
+     * accepts are leased (the others stay idle for other callers), and a session dialed for this acquire is dialed
+     * with {@code placement} ({@link SessionDialer#dial(long, Object)}). The client transport places sessions on
+     * the event loop of the host's channel (loop affinity).
+     */
+    public CompletionStage<Lease<S>> acquire(Predicate<? super S> fits, Object placement) {
+        return acquire(true, Objects.requireNonNull(fits, "fits"), placement);
     }
 
     /**
@@ -86,26 +98,28 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      * whose reused session turned out dead, where another idle session could be just as dead.
      */
     public CompletionStage<Lease<S>> acquireFresh() {
-        return acquire(false);
+        return acquire(false, ANY, null);
     }
 
-    private CompletionStage<Lease<S>> acquire(boolean mayReuse) {
+    private CompletionStage<Lease<S>> acquire(boolean mayReuse, Predicate<? super S> fits, Object placement) {
         CompletableFuture<Lease<S>> result = new CompletableFuture<>();
         locked(actions -> {
-            acquireLocked(result, mayReuse, actions);
+            acquireLocked(result, mayReuse ? fits : null, placement, actions);
             topUpWarmLocked(false, actions);
         });
         return result;
     }
 
-    private void acquireLocked(CompletableFuture<Lease<S>> result, boolean mayReuse, PoolActions<S> actions) {
+    /** @param fits which idle sessions may be leased; null for none (always dial) */
+    private void acquireLocked(CompletableFuture<Lease<S>> result, Predicate<? super S> fits, Object placement,
+                               PoolActions<S> actions) {
         if (shutDown) {
             counters.acquireFailed();
             actions.fail(result, new PoolException(PoolException.Kind.SHUT_DOWN, "session pool is closed"));
             return;
         }
         long now = clock.nanoTime();
-        PoolEntry<S> reusable = mayReuse && !options.disableReuse() ? takeIdleLocked(now, actions) : null;
+        PoolEntry<S> reusable = fits != null && !options.disableReuse() ? takeIdleLocked(now, fits, actions) : null;
         if (reusable != null) {
             PoolBooks.lease(reusable);
             counters.granted(true);
@@ -120,12 +134,12 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
                             + dials.inFlight() + " dialing, none idle)"));
             return;
         }
-        actions.dial(dials.forAcquire(result));
+        actions.dial(dials.forAcquire(result, placement));
     }
 
-    private PoolEntry<S> takeIdleLocked(long now, PoolActions<S> actions) {
+    private PoolEntry<S> takeIdleLocked(long now, Predicate<? super S> fits, PoolActions<S> actions) {
         List<IdleSessions.Unfit<S>> unfit = new ArrayList<>();
-        PoolEntry<S> entry = idle.takeNewestFit(now, options, unfit);
+        PoolEntry<S> entry = idle.takeNewestFit(now, options, fits, unfit);
         books.removeAll(unfit, actions);
         return entry;
     }
