@@ -47,13 +47,18 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Each {@link #open} takes the newest idle session of the pool or dials a new one (TCP, TLS, authentication),
  * opens a stream on it and completes once the server confirmed the connection to the destination (SYNACK, or at
- * once for v1 servers, which cannot confirm); an early-data request ({@link OpenRequest#earlyData()}) completes as
- * soon as its SYN and address are queued, and the first bytes written ride with them. The request's open timeout bounds all of it, the dial included; a
- * session dialled for an open that timed out goes to the pool like any other. When the stream closes, a healthy
- * session goes back to the pool. With a preferred event loop that its I/O can register on (a loop of its own group,
- * or any NIO loop, such as a host's) the stream runs on that loop: on an idle session whose carrier runs there, or on
- * a session dialled there ({@code LOOP_AFFINITY}); other preferred loops are a hint only. A UDP request opens a stream to the UDP-over-TCP v2 destination and carries
- * {@code TransportDatagram}s.
+ * once for v1 servers, which cannot confirm). An early-data request ({@link OpenRequest#earlyData()}) on a session
+ * dialled for it completes as soon as its SYN and address are queued, and the first bytes written ride with them;
+ * on a reused session it waits for the SYNACK like any other, so that it can still move if the session turns out
+ * dead (below). The request's open timeout bounds all of it, the dial included; a session dialled for an open that
+ * timed out goes to the pool like any other. When the stream's writes end (it closed, or the host half-closed it),
+ * a healthy session goes back to the pool while the stream may still receive.
+ *
+ * <p>With a preferred event loop that its I/O can register on (a loop of its own group, or any NIO loop, such as a
+ * host's) the stream runs on that loop when it can: on an idle session whose carrier runs there, else on the newest
+ * idle session of another loop (reuse beats a new handshake), else on a session dialled there
+ * ({@code LOOP_AFFINITY}); other preferred loops are a hint only. A UDP request opens a stream to the UDP-over-TCP
+ * v2 destination and carries {@code TransportDatagram}s.
  *
  * <p><b>A dead pooled session costs at most one SYNACK timeout.</b> A reused session may have died silently (a NAT
  * forgot it, a laptop slept). On a v2 server its open goes out with a HeartRequest, and if nothing at all comes back

@@ -306,19 +306,43 @@ class ClientTransportLoopbackTest {
 
         Channel onFirst = openOn(first);
         assertThat(onFirst.eventLoop()).isSameAs(first);
+        Channel onSecond = openOn(second);
+        assertThat(onSecond.eventLoop()).as("the only session is busy: a new one is dialled on the preferred loop")
+                .isSameAs(second);
+        onFirst.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        onSecond.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        awaitIdle(2);
+
+        Channel againOnSecond = openOn(second);
+        Channel againOnFirst = openOn(first);
+        assertThat(againOnFirst.eventLoop()).isSameAs(first);
+        assertThat(againOnSecond.eventLoop()).isSameAs(second);
+        assertThat(againOnFirst.attr(TransportAttributes.SESSION_ID).get())
+                .isEqualTo(onFirst.attr(TransportAttributes.SESSION_ID).get());
+        assertThat(againOnSecond.attr(TransportAttributes.SESSION_ID).get())
+                .isEqualTo(onSecond.attr(TransportAttributes.SESSION_ID).get());
+        assertThat(transport.stats().sessionsOpened()).isEqualTo(2);
+        againOnFirst.close();
+        againOnSecond.close();
+    }
+
+    @Test
+    void anIdleSessionOnAnotherLoopIsReusedRatherThanDiallingANewOne() throws Exception {
+        transport(PoolOptions.defaults(), "pw");
+        EventLoop first = io.group().next();
+        EventLoop second = io.group().next();
+        assertThat(second).isNotSameAs(first);
+
+        Channel onFirst = openOn(first);
         onFirst.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         awaitIdle(1);
         Channel onSecond = openOn(second);
-        assertThat(onSecond.eventLoop()).as("the idle session runs elsewhere: a new one is dialled here")
-                .isSameAs(second);
-        onSecond.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        awaitIdle(2);
-        Channel again = openOn(first);
-        assertThat(again.eventLoop()).isSameAs(first);
-        assertThat(again.attr(TransportAttributes.SESSION_ID).get())
+
+        assertThat(onSecond.eventLoop()).as("the session in hand, not a new handshake").isSameAs(first);
+        assertThat(onSecond.attr(TransportAttributes.SESSION_ID).get())
                 .isEqualTo(onFirst.attr(TransportAttributes.SESSION_ID).get());
-        assertThat(transport.stats().sessionsOpened()).isEqualTo(2);
-        again.close();
+        assertThat(transport.stats().sessionsOpened()).isEqualTo(1);
+        onSecond.close();
     }
 
     @Test

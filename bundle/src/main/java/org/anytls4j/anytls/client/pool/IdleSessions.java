@@ -45,21 +45,28 @@ final class IdleSessions<S extends PooledSession> {
     }
 
     /**
-     * Removes and returns the newest idle session fit for a stream that {@code fits} accepts, or null; the unfit
-     * ones met on the way are removed too and added to {@code unfit}; the ones {@code fits} declines stay idle.
+     * Removes and returns the newest idle session fit for a stream, preferring the newest that {@code preferred}
+     * accepts, or null when none is fit; the unfit ones met on the way are removed too and added to {@code unfit}.
      */
-    PoolEntry<S> takeNewestFit(long now, PoolOptions options, Predicate<? super S> fits, List<Unfit<S>> unfit) {
+    PoolEntry<S> takeNewestFit(long now, PoolOptions options, Predicate<? super S> preferred,
+                               List<Unfit<S>> unfit) {
+        PoolEntry<S> newestFit = null;
         for (PoolEntry<S> entry : new ArrayList<>(bySequence.descendingMap().values())) {
             CloseCause cause = unfitness(entry, now, options);
             if (cause != null) {
                 bySequence.remove(entry.sequence);
                 unfit.add(new Unfit<>(entry, cause));
-            } else if (fits.test(entry.session)) {
-                bySequence.remove(entry.sequence);
-                return entry;
+            } else if (preferred.test(entry.session)) {
+                newestFit = entry;
+                break;
+            } else if (newestFit == null) {
+                newestFit = entry;
             }
         }
-        return null;
+        if (newestFit != null) {
+            bySequence.remove(newestFit.sequence);
+        }
+        return newestFit;
     }
 
     /**

@@ -84,13 +84,13 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
     }
 
     /**
-     * Like {@link #acquire()}, for a caller that wants its session placed: only idle sessions that {@code fits}
-     * accepts are leased (the others stay idle for other callers), and a session dialed for this acquire is dialed
-     * with {@code placement} ({@link SessionDialer#dial(long, Object)}). The client transport places sessions on
-     * the event loop of the host's channel (loop affinity).
+     * Like {@link #acquire()}, for a caller that wants its session placed: of the idle sessions the newest that
+     * {@code preferred} accepts is leased, else the newest idle one (a session in hand beats a new handshake), and
+     * a session dialed for this acquire is dialed with {@code placement} ({@link SessionDialer#dial(long, Object)}).
+     * The client transport places sessions on the event loop of the host's channel (loop affinity).
      */
-    public CompletionStage<Lease<S>> acquire(Predicate<? super S> fits, Object placement) {
-        return acquire(true, Objects.requireNonNull(fits, "fits"), placement);
+    public CompletionStage<Lease<S>> acquire(Predicate<? super S> preferred, Object placement) {
+        return acquire(true, Objects.requireNonNull(preferred, "preferred"), placement);
     }
 
     /**
@@ -101,17 +101,17 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
         return acquire(false, ANY, null);
     }
 
-    private CompletionStage<Lease<S>> acquire(boolean mayReuse, Predicate<? super S> fits, Object placement) {
+    private CompletionStage<Lease<S>> acquire(boolean mayReuse, Predicate<? super S> preferred, Object placement) {
         CompletableFuture<Lease<S>> result = new CompletableFuture<>();
         locked(actions -> {
-            acquireLocked(result, mayReuse ? fits : null, placement, actions);
+            acquireLocked(result, mayReuse ? preferred : null, placement, actions);
             topUpWarmLocked(false, actions);
         });
         return result;
     }
 
-    /** @param fits which idle sessions may be leased; null for none (always dial) */
-    private void acquireLocked(CompletableFuture<Lease<S>> result, Predicate<? super S> fits, Object placement,
+    /** @param preferred which idle sessions to lease first; null for none at all (always dial) */
+    private void acquireLocked(CompletableFuture<Lease<S>> result, Predicate<? super S> preferred, Object placement,
                                PoolActions<S> actions) {
         if (shutDown) {
             counters.acquireFailed();
@@ -119,7 +119,8 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
             return;
         }
         long now = clock.nanoTime();
-        PoolEntry<S> reusable = fits != null && !options.disableReuse() ? takeIdleLocked(now, fits, actions) : null;
+        PoolEntry<S> reusable = preferred != null && !options.disableReuse() ? takeIdleLocked(now, preferred, actions)
+                : null;
         if (reusable != null) {
             PoolBooks.lease(reusable);
             counters.granted(true);
@@ -137,9 +138,9 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
         actions.dial(dials.forAcquire(result, placement));
     }
 
-    private PoolEntry<S> takeIdleLocked(long now, Predicate<? super S> fits, PoolActions<S> actions) {
+    private PoolEntry<S> takeIdleLocked(long now, Predicate<? super S> preferred, PoolActions<S> actions) {
         List<IdleSessions.Unfit<S>> unfit = new ArrayList<>();
-        PoolEntry<S> entry = idle.takeNewestFit(now, options, fits, unfit);
+        PoolEntry<S> entry = idle.takeNewestFit(now, options, preferred, unfit);
         books.removeAll(unfit, actions);
         return entry;
     }
