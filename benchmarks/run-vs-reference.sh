@@ -272,19 +272,17 @@ extra_path togo "$GO_SERVER_PORT" "${SOCKS[ourc-gos]}"
 extra_path togocount "$RELAY_GO" "${COUNT_SOCKS[ourc-gos]}"
 extra_path togocold "$GO_SERVER_PORT" "${COLD_SOCKS[ourc-gos]}" disableReuse=true
 if [[ -n "$FINGERPRINT" ]]; then
-    # Bouncy Castle first, through the console ./run opened (its log prints the command): the bundles of the feature
-    # anytls4j-fingerprint installed directly (a feature:install re-resolves the whole container, which ./run's Karaf
-    # refuses over its kar feature), then a refresh of the anytls4j bundle alone to wire its optional imports. The
-    # refresh restarts the components; the transports follow once the client "default" has started again, so that
-    # their configuration is not refused for want of Bouncy Castle.
+    # Bouncy Castle first, through the console ./run opened (its log prints the command): the feature
+    # anytls4j-fingerprint without a refresh (-r: a refresh of Karaf's own bundles would cut the console session),
+    # then a refresh of the anytls4j bundle alone to wire its optional imports. The refresh restarts the components;
+    # the transports follow once the client "default" has started again, so that their configuration is not refused
+    # for want of Bouncy Castle.
     KARAF_LOG="$KARAF_HOME/data/log/karaf.log"
     read -r CONSOLE_PORT CONSOLE_PASSWORD < <(sed -n 's/.*Karaf console:.* -a \([0-9]*\) -u karaf -p \([^ ]*\).*/\1 \2/p' \
         "$WORK/logs/run.log" | head -n 1) || true
     [[ -n "$CONSOLE_PASSWORD" ]] || die "cannot find the Karaf console's port and password in $WORK/logs/run.log"
-    BC=$(sed -n 's/.*<bouncycastle.version>\(.*\)<\/bouncycastle.version>.*/\1/p' "$ROOT/pom.xml" | head -n 1)
     started_before=$(grep -c 'AnyTLS transport default started' "$KARAF_LOG" || true)
-    printf '%s\n' "bundle:install -s mvn:org.bouncycastle/bcprov-jdk18on/$BC mvn:org.bouncycastle/bcutil-jdk18on/$BC \
-mvn:org.bouncycastle/bctls-jdk18on/$BC" 'bundle:refresh org.anytls4j.anytls' \
+    printf '%s\n' 'feature:install -r anytls4j-fingerprint' 'bundle:refresh org.anytls4j.anytls' \
         | "$KARAF_HOME/bin/client" -b -a "$CONSOLE_PORT" -h 127.0.0.1 -u karaf -p "$CONSOLE_PASSWORD" -r 3 -d 1 \
             >"$WORK/logs/fingerprint-install.log" 2>&1 || die "installing Bouncy Castle failed ($WORK/logs/fingerprint-install.log)"
     ! grep -q 'Error executing' "$WORK/logs/fingerprint-install.log" \
@@ -294,7 +292,7 @@ mvn:org.bouncycastle/bctls-jdk18on/$BC" 'bundle:refresh org.anytls4j.anytls' \
         ((SECONDS < deadline)) || die "the anytls4j bundle did not restart with Bouncy Castle within 180 s (log: $KARAF_LOG)"
         sleep 1
     done
-    say "Bouncy Castle $BC wired; adding the fingerprint = $FINGERPRINT transports"
+    say "Bouncy Castle (feature anytls4j-fingerprint) wired; adding the fingerprint = $FINGERPRINT transports"
     extra_path fp "$OUR_SERVER" "${SOCKS[fp]}" "fingerprint=$FINGERPRINT"
     extra_path fpcount "$RELAY_OURS" "${COUNT_SOCKS[fp]}" "fingerprint=$FINGERPRINT"
     extra_path fpcold "$OUR_SERVER" "${COLD_SOCKS[fp]}" disableReuse=true "fingerprint=$FINGERPRINT"
