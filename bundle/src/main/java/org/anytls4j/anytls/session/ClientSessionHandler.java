@@ -4,9 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.padding.InvalidPaddingSchemeException;
@@ -14,17 +12,13 @@ import org.anytls4j.anytls.padding.PacketShaper;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.wire.Command;
 import org.anytls4j.anytls.wire.Frame;
-import org.anytls4j.anytls.wire.FrameBatch;
 import org.anytls4j.anytls.wire.Settings;
-import org.anytls4j.anytls.wire.SocksAddress;
 import org.anytls4j.transport.api.TransportException;
-import org.anytls4j.transport.api.netty.TransportAttributes;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,18 +29,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Its carrier pipeline ({@link CarrierPipeline#client}) puts the padding, the frame codec, the heartbeats and the
  * stream table around it; this handler sees only control frames.
  */
-public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
+public final class ClientSessionHandler extends ControlFrameHandler {
     private static final System.Logger LOG = System.getLogger(ClientSessionHandler.class.getName());
 
-    private static final long DEFAULT_VERSION_DISCOVERY_NANOS = TimeUnit.SECONDS.toNanos(3);
-    /**
-     * Version discovery waits this many handshake round trips for ServerSettings: a v2 server answers Settings before
-     * it dials anything, so its answer takes about one round trip; a v1 server never answers.
-     */
-    private static final int DISCOVERY_ROUND_TRIPS = 4;
-    private static final long MIN_VERSION_DISCOVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How long an early-data open on a new session holds packet 1 for the application's first bytes. */
-    static final long EARLY_DATA_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long EARLY_DATA_HOLD_NANOS = StreamOpener.EARLY_DATA_HOLD_NANOS;
     private static final long AUTH_REJECTION_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String sessionId;
@@ -57,16 +44,9 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     private final PacketShaper shaper;
 
     private ChannelHandlerContext ctx;
-    private boolean settingsSent;
-    private int nextStreamId = 1;
-    private int peerVersion;
-    /** True once ServerSettings arrived, or once silence showed the server to be v1. */
-    private boolean versionKnown;
-    /** The version other sessions to this server learned; stands in for {@link #peerVersion} until it is known. */
-    private volatile int expectedPeerVersion;
+    private final PeerVersion version = new PeerVersion();
+    private final StreamOpener opener;
     private long createdNanos;
-    /** The TLS handshake's duration, about one round trip to the server; 0 when unknown. */
-    private long handshakeNanos;
     /** Set when the session is to close as soon as its last stream ended. */
     private TransportException closeWhenStreamsEnd;
 
@@ -76,6 +56,7 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
         this.listener = listener;
         this.streams = new StreamMultiplexer(sessionId, new Role());
         this.shaper = new PacketShaper(options.paddingScheme(), options.random());
+        this.opener = new StreamOpener(this, options, streams, heartbeat, version);
     }
 
     public String sessionId() {
@@ -88,6 +69,7 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Whether the session can still carry streams. */
+    @Override
     public boolean isOpen() {
         return streams.isOpen();
     }
@@ -103,7 +85,7 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
 
     /** The version the server announced in ServerSettings; 0 until then (and for v1 servers, forever). */
     public int peerVersion() {
-        return peerVersion;
+        return version.announced();
     }
 
     /**
@@ -112,8 +94,8 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
      * first open from the pool gets the liveness check of a reused session instead, so a session that died idle is
      * found within the SYNACK timeout rather than handed out unconfirmed.
      */
-    public void expectPeerVersion(int version) {
-        this.expectedPeerVersion = version;
+    public void expectPeerVersion(int expected) {
+        version.expect(expected);
     }
 
     /** Closes the session for {@code cause}; the first cause wins. Must run on the session's event loop. */
@@ -135,7 +117,7 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
 
     /** The connector tells how long the TLS handshake took, which scales the wait for a v1 server (§7.3). */
     void handshakeTook(long nanos) {
-        this.handshakeNanos = Math.max(0, nanos);
+        version.handshakeTook(nanos);
     }
 
     StreamMultiplexer multiplexer() {
@@ -153,6 +135,7 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        opener.attached(ctx);
         createdNanos = now();
     }
 
@@ -187,196 +170,21 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Opens stream {@code nextStreamId} to {@code destination}: SYN, then the SOCKS address as the first payload
-     * (§8.1), then {@code firstPayload} if given (UoT's request header), each its own logical write. The first stream
-     * of a session sends the client's Settings with its SYN and address as packet 1. Must run on the event loop.
-     *
-     * <p>A confirmed open completes on the server's SYNACK (v2), or once the server shows itself to be v1. An
-     * <b>early-data</b> open completes at once, unconfirmed: the SYN and the address wait (up to
-     * {@link #EARLY_DATA_HOLD_NANOS}) for the application's first bytes so that they travel in the same packet, and
-     * a failed dial or a dead session arrives later as an exception on the stream, followed by its close.
+     * Opens a stream to {@code destination}: see {@link StreamOpener#open}. The first stream of a session sends the
+     * client's Settings with its SYN and address as packet 1. Must run on the event loop.
      *
      * @param reused    whether earlier streams ran on this session (arms the SYNACK liveness check, §8.3)
      * @param earlyData complete the open without waiting for the server
      */
     public void openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
                            boolean reused, long openTimeoutNanos, boolean earlyData, Promise<AnyTlsStream> promise) {
-        assert ctx.executor().inEventLoop();
-        if (!isOpen()) {
-            ReferenceCountUtil.safeRelease(firstPayload);
-            TransportException cause = closeCause() != null ? closeCause()
-                    : SessionErrors.sessionLost(options.transportName(), "the session is closed");
-            promise.tryFailure(cause);
-            return;
-        }
-        ByteBuf address;
-        try {
-            address = ctx.alloc().buffer(SocksAddress.encodedLength(destination));
-            SocksAddress.encode(address, destination);
-        } catch (IllegalArgumentException e) {
-            ReferenceCountUtil.safeRelease(firstPayload);
-            promise.tryFailure(SessionErrors.badDestination(options.transportName(), destination, e));
-            return;
-        }
-        int streamId = nextStreamId++;
-        AnyTlsStreamChannel stream = streams.newStream(streamId, destination, handler);
-        PendingOpen pending = PendingOpen.attach(stream, promise);
-        promise.addListener(done -> {
-            if (done.isCancelled()) {
-                PendingOpen.take(stream);
-                stream.close();
-            }
-        });
-
-        // A reused v2 session gets a HeartRequest with its SYN: a live server answers at once, whatever its dial
-        // time, so the SYNACK watchdog can tell a dead session from a slow destination.
-        int version = versionKnown ? peerVersion : expectedPeerVersion;
-        boolean probe = reused && version >= 2 && options.synackTimeout().toNanos() > 0;
-        if (!settingsSent) {
-            settingsSent = true;
-            String settings = Settings.clientSettings(options.clientName(), options.paddingScheme().get().md5Hex());
-            ctx.write(Frame.text(ctx.alloc(), Command.SETTINGS, 0, settings), ctx.voidPromise());
-        }
-        Frame syn = Frame.control(Command.SYN, streamId);
-        ctx.write(probe ? new FrameBatch(syn, Frame.control(Command.HEART_REQUEST, 0)) : syn, ctx.voidPromise());
-        ctx.write(new Frame(Command.PSH, streamId, address), ctx.voidPromise());
-        if (earlyData && firstPayload == null) {
-            // The stream's first flush sends SYN, address and data together; a silent application only waits a little.
-            ctx.executor().schedule(ctx::flush, EARLY_DATA_HOLD_NANOS, TimeUnit.NANOSECONDS);
-        } else {
-            // The flush ends packet 1 on a new session: Settings, SYN and address travel together.
-            ctx.flush();
-        }
-        if (firstPayload != null) {
-            if (firstPayload.isReadable()) {
-                streams.writeStreamData(stream, firstPayload);
-                streams.flushCarrierIfNeeded();
-            } else {
-                firstPayload.release();
-            }
-        }
-
-        long now = now();
-        pending.framesAtOpen = heartbeat.framesReceived();
-        if (earlyData) {
-            // Open now; the pending open stays to catch an error SYNACK and to watch the session's liveness.
-            stream.attr(TransportAttributes.CONFIRMED).set(false);
-            stream.activate();
-            promise.trySuccess(stream);
-        } else if (openTimeoutNanos > 0) {
-            pending.openTimeoutNanos = openTimeoutNanos;
-            pending.openDeadlineNanos = now + openTimeoutNanos;
-        }
-        if (probe) {
-            pending.livenessProbe = true;
-            pending.watchDeadlineNanos = now + options.synackTimeout().toNanos();
-        } else if (!versionKnown) {
-            // Until ServerSettings arrives we cannot tell a v1 server (which never sends SYNACK) from a v2 one that
-            // is still dialling; a v2 server answers Settings at once, so silence past the timeout means v1.
-            pending.watchDeadlineNanos = now + versionDiscoveryNanos();
-        } else if (peerVersion < 2) {
-            activate(stream, false);
-            return;
-        }
-        armTimer(pending);
-    }
-
-    private void armTimer(PendingOpen pending) {
-        long deadline = pending.nextDeadlineNanos();
-        if (deadline == Long.MAX_VALUE || !pending.isWaiting()) {
-            return;
-        }
-        pending.timer = ctx.executor().schedule(() -> onTimer(pending), Math.max(0, deadline - now()),
-                TimeUnit.NANOSECONDS);
-    }
-
-    /** The one timer of an open: the open deadline, the reused session's watchdog, or version discovery. */
-    private void onTimer(PendingOpen pending) {
-        pending.timer = null;
-        if (!pending.isWaiting()) {
-            return;
-        }
-        long now = now();
-        // Deadlines in the order they fell due: the timer may fire late (a busy loop, or a test's clock jump).
-        if (now >= pending.watchDeadlineNanos && pending.watchDeadlineNanos <= pending.openDeadlineNanos) {
-            pending.watchDeadlineNanos = Long.MAX_VALUE;
-            if (pending.livenessProbe) {
-                if (heartbeat.framesReceived() == pending.framesAtOpen) {
-                    closeSession(SessionErrors.synackTimeout(options.transportName(), options.synackTimeout()));
-                    return;
-                }
-            } else if (!versionKnown) {
-                versionKnown = true;
-                activate(pending.stream, false);
-                return;
-            }
-        }
-        if (now >= pending.openDeadlineNanos) {
-            InetSocketAddress destination = (InetSocketAddress) pending.stream.remoteAddress();
-            if (PendingOpen.fail(pending.stream,
-                    SessionErrors.openTimeout(options.transportName(), destination, pending.openTimeoutNanos))) {
-                pending.stream.close();
-            }
-            return;
-        }
-        armTimer(pending);
-    }
-
-    /**
-     * How long a first stream waits for ServerSettings before taking the server for v1: a few handshake round trips
-     * (at least 50 ms), never more than the SYNACK timeout. The reference client does not wait at all; a wrong guess
-     * (a v2 server slower than that) costs only the confirmation of this one open, since a late SYNACK or
-     * ServerSettings is still honoured.
-     */
-    private long versionDiscoveryNanos() {
-        long synack = options.synackTimeout().toNanos();
-        long ceiling = synack > 0 ? synack : DEFAULT_VERSION_DISCOVERY_NANOS;
-        if (handshakeNanos <= 0) {
-            return ceiling;
-        }
-        long scaled = handshakeNanos > Long.MAX_VALUE / DISCOVERY_ROUND_TRIPS ? Long.MAX_VALUE
-                : handshakeNanos * DISCOVERY_ROUND_TRIPS;
-        return Math.min(ceiling, Math.max(MIN_VERSION_DISCOVERY_NANOS, scaled));
-    }
-
-    private void activate(AnyTlsStreamChannel stream, boolean confirmed) {
-        PendingOpen pending = PendingOpen.take(stream);
-        if (pending == null) {
-            return;
-        }
-        if (!stream.isActive()) {
-            stream.attr(TransportAttributes.CONFIRMED).set(confirmed);
-            stream.activate();
-        }
-        if (!pending.promise.trySuccess(stream) && !pending.promise.isSuccess()) {
-            // Cancelled in the meantime: the stream is not wanted any more.
-            stream.close();
-        }
+        opener.open(destination, handler, firstPayload, reused, openTimeoutNanos, earlyData, promise);
     }
 
     // ---- control frames ----
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Frame)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        Frame frame = (Frame) msg;
-        if (frame.command() == Command.PSH || frame.command() == Command.FIN) {
-            ctx.fireChannelRead(frame);
-            return;
-        }
-        try {
-            if (isOpen()) {
-                onControlFrame(frame);
-            }
-        } finally {
-            frame.release();
-        }
-    }
-
-    private void onControlFrame(Frame frame) {
+    void onControlFrame(Frame frame) {
         switch (frame.command()) {
             case Command.SYNACK:
                 onSynAck(frame);
@@ -406,7 +214,7 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame.length() == 0) {
-            activate(stream, true);
+            opener.activate(stream, true);
             return;
         }
         String error = frame.content().toString(StandardCharsets.UTF_8);
@@ -423,12 +231,8 @@ public final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Map<String, String> settings = Settings.parse(frame.content());
-        OptionalInt version = Settings.version(settings);
-        versionKnown = true;
-        if (version.isPresent() && version.getAsInt() > 0) {
-            peerVersion = version.getAsInt();
-        }
-        if (peerVersion >= 2) {
+        version.announce(Settings.version(settings));
+        if (version.announced() >= 2) {
             heartbeat.startProbing(options.heartbeatInterval().toNanos(), options.heartbeatTimeout().toNanos(),
                     () -> SessionErrors.heartbeatTimeout(options.transportName(), options.heartbeatTimeout()));
         }

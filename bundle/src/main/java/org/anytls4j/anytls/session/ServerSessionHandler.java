@@ -2,7 +2,6 @@ package org.anytls4j.anytls.session;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.wire.Command;
@@ -26,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Its carrier pipeline ({@link CarrierPipeline#server}) puts the frame codec, the heartbeats and the stream table
  * around it; this handler sees only control frames.
  */
-public final class ServerSessionHandler extends ChannelInboundHandlerAdapter {
+public final class ServerSessionHandler extends ControlFrameHandler {
     /** The exact alert text of the reference implementation (§5.2). */
     public static final String NO_SETTINGS_ALERT = "client did not send its settings";
     /**
@@ -82,6 +81,7 @@ public final class ServerSessionHandler extends ChannelInboundHandlerAdapter {
         return ctx == null ? null : ctx.channel();
     }
 
+    @Override
     public boolean isOpen() {
         return streams.isOpen();
     }
@@ -115,26 +115,7 @@ public final class ServerSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Frame)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        Frame frame = (Frame) msg;
-        if (frame.command() == Command.PSH || frame.command() == Command.FIN) {
-            ctx.fireChannelRead(frame);
-            return;
-        }
-        try {
-            if (isOpen()) {
-                onControlFrame(frame);
-            }
-        } finally {
-            frame.release();
-        }
-    }
-
-    private void onControlFrame(Frame frame) {
+    void onControlFrame(Frame frame) {
         switch (frame.command()) {
             case Command.SETTINGS:
                 onSettings(frame);
