@@ -5,11 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * The client session pool: the reference algorithm of spec §11.1 plus {@code disableReuse}, a session cap,
@@ -37,7 +33,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
     private static final Predicate<Object> ANY = session -> true;
 
     private final PoolClock clock;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final PoolLock<S> lock = new PoolLock<>(this);
 
     // Everything below is guarded by lock.
     private PoolOptions options;
@@ -60,7 +56,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      * needs no start. Idempotent; does nothing once closed.
      */
     public void start() {
-        locked(actions -> {
+        lock.locked(actions -> {
             if (shutDown) {
                 return;
             }
@@ -103,7 +99,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
 
     private CompletionStage<Lease<S>> acquire(boolean mayReuse, Predicate<? super S> preferred, Object placement) {
         CompletableFuture<Lease<S>> result = new CompletableFuture<>();
-        locked(actions -> {
+        lock.locked(actions -> {
             acquireLocked(result, mayReuse ? preferred : null, placement, actions);
             topUpWarmLocked(false, actions);
         });
@@ -147,7 +143,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
 
     /** Called by {@link Lease#release(boolean)}, once per lease. */
     void release(Lease<S> lease, boolean healthy) {
-        locked(actions -> {
+        lock.locked(actions -> {
             PoolEntry<S> entry = books.entryOf(lease);
             if (entry == null || !entry.leased) {
                 return; // the session died or the pool closed while the stream ran: nothing left to return
@@ -172,16 +168,13 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
 
     /** Takes back a lease whose acquirer had already given up, so it counts as never granted. */
     void abandon(Lease<S> lease) {
-        lock.lock();
-        try {
+        lock.locked(actions -> {
             PoolEntry<S> entry = books.entryOf(lease);
             if (entry != null && entry.leased) {
                 entry.leasesServed--;
                 counters.ungranted(lease.reused());
             }
-        } finally {
-            lock.unlock();
-        }
+        });
         lease.release(true);
     }
 
@@ -195,7 +188,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      * @return how many idle sessions were retired as suspect
      */
     public int retireIdleAlongside(Lease<S> dead) {
-        return lockedValue(actions -> {
+        return lock.lockedValue(actions -> {
             PoolEntry<S> entry = books.entryOf(dead);
             if (entry != null) {
                 books.remove(entry, CloseCause.ERROR, true, actions);
@@ -215,7 +208,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      */
     public void sessionClosed(S session, CloseCause cause) {
         Objects.requireNonNull(cause, "cause");
-        locked(actions -> {
+        lock.locked(actions -> {
             PoolEntry<S> entry = books.entryOf(session);
             if (entry == null) {
                 return;
@@ -234,7 +227,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      *         is idle or warming is on, otherwise {@code -1} (nothing to watch until a session becomes idle)
      */
     public long cleanup(long nowNanos) {
-        return lockedValue(actions -> cleanupLocked(nowNanos, actions));
+        return lock.lockedValue(actions -> cleanupLocked(nowNanos, actions));
     }
 
     private long cleanupLocked(long now, PoolActions<S> actions) {
@@ -254,7 +247,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      */
     public void updateOptions(PoolOptions newOptions) {
         Objects.requireNonNull(newOptions, "newOptions");
-        locked(actions -> {
+        lock.locked(actions -> {
             PoolOptions old = options;
             options = newOptions;
             if (shutDown) {
@@ -278,7 +271,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
 
     /** The options in force. */
     public PoolOptions options() {
-        return read(() -> options);
+        return lock.read(() -> options);
     }
 
     /**
@@ -288,7 +281,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
      */
     @Override
     public void close() {
-        locked(actions -> {
+        lock.locked(actions -> {
             if (shutDown) {
                 return;
             }
@@ -303,40 +296,12 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
 
     /** A consistent snapshot of gauges and counters; cheap. */
     public PoolStats stats() {
-        return read(() -> books.stats(dials.inFlight()));
+        return lock.read(() -> books.stats(dials.inFlight()));
     }
 
     /** The live sessions, oldest (lowest sequence) first. */
     public List<PooledSessionInfo<S>> snapshot() {
-        return read(books::snapshot);
-    }
-
-    private <T> T read(Supplier<T> state) {
-        lock.lock();
-        try {
-            return state.get();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Runs {@code body} under the lock, then, without it, the side effects the body decided. */
-    private void locked(Consumer<PoolActions<S>> body) {
-        lockedValue(actions -> {
-            body.accept(actions);
-            return null;
-        });
-    }
-
-    private <T> T lockedValue(Function<PoolActions<S>, T> body) {
-        PoolActions<S> actions = new PoolActions<>();
-        lock.lock();
-        try {
-            return body.apply(actions);
-        } finally {
-            lock.unlock();
-            actions.run(this);
-        }
+        return lock.read(books::snapshot);
     }
 
     /** Starts a dial; called without the lock. */
@@ -352,7 +317,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
     }
 
     private void onDialed(PendingDial<S> dial, S session, Throwable error) {
-        locked(actions -> {
+        lock.locked(actions -> {
             dials.ended(dial);
             if (error != null || session == null) {
                 dials.failed(dial, error == null ? new NullPointerException("dial produced no session") : error,
@@ -403,7 +368,7 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
     }
 
     private void onTimer(Object token) {
-        locked(actions -> {
+        lock.locked(actions -> {
             if (!timer.takeFired(token)) {
                 return; // cancelled or replaced after it was due
             }

@@ -55,7 +55,7 @@ public final class FingerprintTlsHandler extends ChannelDuplexHandler {
     private final ProfiledTlsClient client;
     private final long handshakeTimeoutMillis;
     private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
-    private final byte[] scratch = new byte[MAX_PLAINTEXT];
+    private final ProtocolBuffers buffers;
     private final ServerVerification verification;
 
     private ChannelHandlerContext ctx;
@@ -83,6 +83,7 @@ public final class FingerprintTlsHandler extends ChannelDuplexHandler {
             }
         });
         this.protocol = new ProfiledClientProtocol(shape);
+        this.buffers = new ProtocolBuffers(protocol, MAX_PLAINTEXT);
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
@@ -177,7 +178,7 @@ public final class FingerprintTlsHandler extends ChannelDuplexHandler {
             if (failed) {
                 return;
             }
-            offer(in);
+            buffers.offer(in);
         } catch (IOException | RuntimeException e) {
             fail(e);
             return;
@@ -195,34 +196,10 @@ public final class FingerprintTlsHandler extends ChannelDuplexHandler {
         }
     }
 
-    private void offer(ByteBuf in) throws IOException {
-        while (in.isReadable()) {
-            if (in.hasArray()) {
-                protocol.offerInput(in.array(), in.arrayOffset() + in.readerIndex(), in.readableBytes());
-                in.skipBytes(in.readableBytes());
-            } else {
-                int length = Math.min(in.readableBytes(), scratch.length);
-                in.readBytes(scratch, 0, length);
-                protocol.offerInput(scratch, 0, length);
-            }
-        }
-    }
-
     private void deliverApplicationData() {
-        int available;
-        while ((available = protocol.getAvailableInputBytes()) > 0) {
-            ByteBuf plain = ctx.alloc().buffer(available);
-            boolean passed = false;
-            try {
-                protocol.readInput(plain.internalNioBuffer(plain.writerIndex(), available), available);
-                plain.writerIndex(plain.writerIndex() + available);
-                passed = true;
-                ctx.fireChannelRead(plain);
-            } finally {
-                if (!passed) {
-                    plain.release();
-                }
-            }
+        ByteBuf plain;
+        while ((plain = buffers.readApplicationData(ctx.alloc())) != null) {
+            ctx.fireChannelRead(plain);
         }
     }
 
@@ -262,16 +239,7 @@ public final class FingerprintTlsHandler extends ChannelDuplexHandler {
     /** Encrypts all of {@code plain} (released here): bctls makes one record per {@link #MAX_PLAINTEXT} bytes. */
     private void encrypt(ByteBuf plain, ChannelPromise promise) {
         try {
-            while (plain.isReadable()) {
-                int length = Math.min(plain.readableBytes(), MAX_PLAINTEXT);
-                if (plain.hasArray()) {
-                    protocol.writeApplicationData(plain.array(), plain.arrayOffset() + plain.readerIndex(), length);
-                    plain.skipBytes(length);
-                } else {
-                    plain.readBytes(scratch, 0, length);
-                    protocol.writeApplicationData(scratch, 0, length);
-                }
-            }
+            buffers.writeApplicationData(plain);
         } catch (IOException | RuntimeException e) {
             promise.tryFailure(e);
             fail(e);
@@ -295,12 +263,10 @@ public final class FingerprintTlsHandler extends ChannelDuplexHandler {
 
     /** Writes what bctls has produced (records of handshake messages, data, alerts); false if there was nothing. */
     private boolean writeProtocolOutput(ChannelPromise promise) {
-        int available = protocol.getAvailableOutputBytes();
-        if (available == 0) {
+        ByteBuf records = buffers.readOutput(ctx.alloc());
+        if (records == null) {
             return false;
         }
-        ByteBuf records = ctx.alloc().directBuffer(available);
-        records.writerIndex(protocol.readOutput(records.internalNioBuffer(0, available), available));
         ctx.write(records, promise);
         flushPending = true;
         return true;
