@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.tls;
 
+import org.anytls4j.testkit.BoundedWait;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -224,7 +225,7 @@ class FingerprintEngineTest {
 
     @Test
     void handshakeTimeoutFiresAgainstASilentServer() throws Exception {
-        Channel silent = new ServerBootstrap()
+        Channel silent = BoundedWait.sync(new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -233,7 +234,7 @@ class FingerprintEngineTest {
                         // accepts and never answers
                     }
                 })
-                .bind(LOOPBACK, 0).sync().channel();
+                .bind(LOOPBACK, 0)).channel();
         track(() -> silent.close().await(WAIT_SECONDS, TimeUnit.SECONDS));
         int port = ((java.net.InetSocketAddress) silent.localAddress()).getPort();
 
@@ -307,14 +308,14 @@ class FingerprintEngineTest {
         private Client(EventLoopGroup group, int port, FingerprintTls engine, String peerHost)
                 throws InterruptedException {
             this.tls = engine.newHandler(peerHost, port);
-            this.channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            this.channel = BoundedWait.sync(new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(tls, collector);
                         }
                     })
-                    .connect(LOOPBACK, port).sync().channel();
+                    .connect(LOOPBACK, port)).channel();
         }
 
         static Client connect(EventLoopGroup group, int port, FingerprintTls engine, String peerHost)

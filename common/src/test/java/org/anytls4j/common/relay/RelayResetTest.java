@@ -1,5 +1,6 @@
 package org.anytls4j.common.relay;
 
+import org.anytls4j.testkit.BoundedWait;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -47,13 +48,13 @@ class RelayResetTest {
 
     @AfterAll
     static void stopGroup() {
-        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        BoundedWait.sync(group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS));
     }
 
     @BeforeEach
     void connect() throws Exception {
         accepted = new CompletableFuture<>();
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        listener = BoundedWait.sync(new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -61,7 +62,7 @@ class RelayResetTest {
                         accepted.complete(channel);
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))).channel();
         application = new Socket();
         application.setSoTimeout(TIMEOUT_MILLIS);
         application.connect(listener.localAddress(), TIMEOUT_MILLIS);
@@ -71,8 +72,8 @@ class RelayResetTest {
     @AfterEach
     void close() throws Exception {
         application.close();
-        socketSide.close().sync();
-        listener.close().sync();
+        BoundedWait.sync(socketSide.close());
+        BoundedWait.sync(listener.close());
     }
 
     @Test

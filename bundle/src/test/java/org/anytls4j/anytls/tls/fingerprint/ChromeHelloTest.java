@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.tls.fingerprint;
 
+import org.anytls4j.testkit.BoundedWait;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -33,7 +34,7 @@ class ChromeHelloTest {
 
     @AfterAll
     static void stopGroup() {
-        group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        BoundedWait.sync(group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS));
     }
 
     private static List<ParsedClientHello> capture(ClientTlsOptions options, int connections) throws Exception {
@@ -142,7 +143,7 @@ class ChromeHelloTest {
                 .provider(org.anytls4j.anytls.tls.TlsProvider.OPENSSL).build();
         io.netty.handler.ssl.SslContext context = org.anytls4j.anytls.tls.ClientSslContexts.create(options);
         try (HelloCapture capture = new HelloCapture()) {
-            io.netty.channel.Channel channel = new io.netty.bootstrap.Bootstrap().group(group)
+            io.netty.channel.Channel channel = BoundedWait.sync(new io.netty.bootstrap.Bootstrap().group(group)
                     .channel(io.netty.channel.socket.nio.NioSocketChannel.class)
                     .handler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
                         @Override
@@ -151,14 +152,14 @@ class ChromeHelloTest {
                                     options, ch.alloc(), "127.0.0.1", capture.port()));
                         }
                     })
-                    .connect("127.0.0.1", capture.port()).sync().channel();
+                    .connect("127.0.0.1", capture.port())).channel();
             try {
                 ParsedClientHello hello = capture.next(FingerprintClient.WAIT_SECONDS);
 
                 assertThat(Ja4.of(hello)).isEqualTo("t13i120900_0ed44715e6cd_78e6aca7449b");
                 assertThat(hello.cipherSuites).noneMatch(ParsedClientHello::isGrease);
             } finally {
-                channel.close().syncUninterruptibly();
+                BoundedWait.sync(channel.close());
             }
         }
     }

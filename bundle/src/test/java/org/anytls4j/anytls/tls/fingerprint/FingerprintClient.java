@@ -1,5 +1,6 @@
 package org.anytls4j.anytls.tls.fingerprint;
 
+import org.anytls4j.testkit.BoundedWait;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -30,14 +31,14 @@ final class FingerprintClient implements AutoCloseable {
             throws InterruptedException {
         FingerprintTlsHandler tls = engine.newHandler(peerHost, port);
         ExpectingCollector collector = new ExpectingCollector();
-        Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Channel channel = BoundedWait.sync(new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("tls", tls).addLast("collector", collector);
                     }
                 })
-                .connect("127.0.0.1", port).sync().channel();
+                .connect("127.0.0.1", port)).channel();
         return new FingerprintClient(channel, tls, collector);
     }
 
@@ -69,7 +70,7 @@ final class FingerprintClient implements AutoCloseable {
     /** Sends {@code data} in one write and waits until as many bytes came back. */
     byte[] echo(byte[] data) throws Exception {
         CompletableFuture<byte[]> received = collector.expect(data.length);
-        channel.writeAndFlush(Unpooled.wrappedBuffer(data)).sync();
+        BoundedWait.sync(channel.writeAndFlush(Unpooled.wrappedBuffer(data)));
         return received.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
