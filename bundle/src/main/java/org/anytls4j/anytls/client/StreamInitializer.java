@@ -2,6 +2,7 @@ package org.anytls4j.anytls.client;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import org.anytls4j.common.channel.AttachOnActive;
 import io.netty.channel.ChannelInitializer;
 import org.anytls4j.transport.api.Network;
 import org.anytls4j.transport.api.OpenRequest;

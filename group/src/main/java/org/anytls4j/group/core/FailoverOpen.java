@@ -1,5 +1,6 @@
 package org.anytls4j.group.core;
 
+import org.anytls4j.common.channel.AttachOnActive;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
@@ -86,7 +87,8 @@ final class FailoverOpen {
             fail(member == null && next >= order.size() ? exhausted() : timeout());
             return;
         }
-        Future<Channel> started = group.openOn(member, attemptRequest, new ActivationGate(handler, result),
+        Future<Channel> started = group.openOn(member, attemptRequest, new AttachOnActive(handler,
+                () -> !(result.isCancelled() || (result.isDone() && !result.isSuccess()))),
                 preferredLoop);
         synchronized (this) {
             attempt = started;

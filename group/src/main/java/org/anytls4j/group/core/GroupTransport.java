@@ -42,7 +42,7 @@ import org.anytls4j.transport.api.netty.NettyOutboundTransport;
  * own health, failures through the group) and active ({@link ProbeRounds}).
  *
  * <p>The application's handler is put into the pipeline of the one member channel that becomes active, when it
- * becomes active ({@link ActivationGate}), rather than before registration: a failed attempt never touches it.
+ * becomes active ({@code AttachOnActive} of module common), rather than before registration: a failed attempt never touches it.
  *
  * <p>Free of OSGi; thread-safe. Time and timers come from the {@link GroupClock} and {@link GroupScheduler} given.
  */

@@ -1,4 +1,4 @@
-package org.anytls4j.anytls.client;
+package org.anytls4j.common.channel;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -67,5 +67,18 @@ class AttachOnActiveTest {
         assertThat(application.events).containsExactly("added", "registered", "active");
         assertThat(retry.pipeline().get(Recording.class)).isSameAs(application);
         retry.finishAndReleaseAll();
+    }
+
+    @Test
+    void anAttemptTheOpenerGaveUpOnIsClosedWithoutTouchingTheHandler() throws Exception {
+        Recording application = new Recording();
+        EmbeddedChannel late = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false,
+                new AttachOnActive(application, () -> false));
+
+        late.register();
+
+        assertThat(application.events).isEmpty();
+        assertThat(late.isOpen()).isFalse();
+        late.finishAndReleaseAll();
     }
 }
