@@ -93,6 +93,9 @@ public final class OpenRequest {
      *       lost. A host that answers its client before the destination is reached (a SOCKS5 success) can only
      *       report such a failure by closing the client's connection.</li>
      * </ul>
+     * A transport that offers the capability may still confirm an open it was asked to open early, when it judges
+     * that safer (the AnyTLS client does so on a reused session, so that an open whose session proves dead can move
+     * to a fresh one before the host has the channel); the channel's {@code CONFIRMED} attribute tells which.
      */
     public boolean earlyData() {
         return earlyData;
