@@ -92,6 +92,9 @@ EOF
     fi
     exit 2
 fi
+# The report names the folder PEERS_DIR, not this machine's path: BENCHMARKS.md must not point outside the repository.
+COMMAND_LINE=${COMMAND_LINE/" $PEERS"/" PEERS_DIR"}
+readonly COMMAND_LINE
 PEERS=$(cd "$PEERS" && pwd)
 readonly GO_SERVER="$PEERS/bin/anytls-server" GO_CLIENT="$PEERS/bin/anytls-client" LOADGEN="$PEERS/bin/loadgen"
 for tool in java javac mvn; do
