@@ -1,12 +1,11 @@
 package org.anytls4j.anytls.client.pool;
 
+import static org.anytls4j.anytls.client.pool.Completed.now;
 import static org.anytls4j.anytls.client.pool.FakeClock.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,11 +27,6 @@ class DeadSessionRetirementTest {
         }
     }
 
-    private static <T> T now(CompletionStage<T> stage) {
-        CompletableFuture<T> future = stage.toCompletableFuture();
-        assertThat(future).as("completed at once").isDone();
-        return future.join();
-    }
 
     /** Three sessions, released at 1 s, 2 s and 3 s: s1, s2, s3 idle, s3 the newest. */
     private void threeIdleSessions() {

@@ -55,9 +55,9 @@ class PoolSchedulerTest {
         SessionPool<FakeSession> pool = new SessionPool<>(PoolOptions.builder().minIdleSessions(0).build(), dialer,
                 clock, PoolScheduler.of(channel.eventLoop()));
         try {
-            pool.acquire().toCompletableFuture().join().release(true); // s1 idle
-            pool.acquire().toCompletableFuture().join(); // s1 leased from now on
-            pool.acquire().toCompletableFuture().join().release(true); // s2 dialed, idle since the start
+            Completed.now(pool.acquire()).release(true); // s1 idle
+            Completed.now(pool.acquire()); // s1 leased from now on
+            Completed.now(pool.acquire()).release(true); // s2 dialed, idle since the start
             clock.set(FakeClock.at(Duration.ofSeconds(61)));
 
             channel.advanceTimeBy(30, TimeUnit.SECONDS);
@@ -65,7 +65,7 @@ class PoolSchedulerTest {
             assertThat(dialer.log).containsExactly("dial 1", "dial 2", "close s2 IDLE_TIMEOUT");
             assertThat(channel.runScheduledPendingTasks()).as("nothing idle: timer stopped").isEqualTo(-1);
 
-            pool.acquire().toCompletableFuture().join().release(true); // s3 is dialed and idles
+            Completed.now(pool.acquire()).release(true); // s3 is dialed and idles
             assertThat(channel.runScheduledPendingTasks()).as("timer re-armed").isNotEqualTo(-1);
         } finally {
             pool.close();

@@ -563,11 +563,11 @@ class SessionPoolTest {
         newPool(PoolOptions.defaults());
         CompletionStage<Lease<FakeSession>> acquireA = pool.acquire();
         dialer.succeedNext();
-        Lease<FakeSession> a = acquireA.toCompletableFuture().join(); // s1 leased
+        Lease<FakeSession> a = Completed.now(acquireA); // s1 leased
         CompletionStage<Lease<FakeSession>> acquireB = pool.acquire();
         dialer.succeedNext();
-        acquireB.toCompletableFuture().join().release(true); // s2 idle
-        assertThat(pool.acquire().toCompletableFuture().join().session().name()).isEqualTo("s2");
+        Completed.now(acquireB).release(true); // s2 idle
+        assertThat(Completed.now(pool.acquire()).session().name()).isEqualTo("s2");
         CompletionStage<Lease<FakeSession>> waiting = pool.acquire(); // nothing idle: dials s3
         assertThat(dialer.pending()).hasSize(1);
         assertThat(scheduler.pendingDelays()).isNotEmpty();
