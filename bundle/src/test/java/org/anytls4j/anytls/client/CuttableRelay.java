@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP relay on 127.0.0.1 in front of a server that a test can cut: connections made before the cut either go
  * silent in both directions while staying open ({@link #blackholeExisting()}, a NAT that forgot them) or are closed
- * as soon as either side sends anything ({@link #resetExistingOnData()}, a server that restarted while they were
- * idle). Connections made after the cut are relayed as usual.
+ * as soon as the client sends anything ({@link #resetExistingOnData()}, a server that restarted while they were
+ * idle: its kernel answers the client's next segment with a reset). Bytes the server had sent before the cut may
+ * still arrive (a trailing FIN frame of the last stream); they pass, so that the cut always hits the next open and
+ * never an idle session by chance. Connections made after the cut are relayed as usual.
  */
 final class CuttableRelay implements AutoCloseable {
     private enum Cut { NONE, BLACKHOLE, RESET }
@@ -62,13 +64,13 @@ final class CuttableRelay implements AutoCloseable {
         cut = Cut.BLACKHOLE;
     }
 
-    /** Existing connections close at the first byte either side sends. */
+    /** Existing connections close at the first byte the client sends. */
     void resetExistingOnData() {
         cutBefore = epoch.get();
         cut = Cut.RESET;
     }
 
-    /** Every connection, old or new, closes at the first byte either side sends: the server is gone for good. */
+    /** Every connection, old or new, closes at the first byte the client sends: the server is gone for good. */
     void resetAll() {
         cutBefore = Long.MAX_VALUE;
         cut = Cut.RESET;
@@ -123,7 +125,8 @@ final class CuttableRelay implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             Cut now = cut;
-            if (now != Cut.NONE && link.epoch <= cutBefore) {
+            boolean cutHere = now == Cut.BLACKHOLE || (now == Cut.RESET && fromClient);
+            if (cutHere && link.epoch <= cutBefore) {
                 ReferenceCountUtil.release(msg);
                 if (now == Cut.RESET) {
                     link.client.close();

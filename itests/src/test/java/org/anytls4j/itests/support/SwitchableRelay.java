@@ -21,7 +21,9 @@ public final class SwitchableRelay implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     /** Connections that carry nothing any more, either way, and stay open. */
     private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
-    /** Connections that close at their next byte. */
+    /** The client ends of the relayed connections (the sockets the relay accepted). */
+    private final Set<Socket> fromClients = ConcurrentHashMap.newKeySet();
+    /** Connections that close at the client's next byte. */
     private final Set<Socket> doomed = ConcurrentHashMap.newKeySet();
     private final int port;
     private volatile ServerSocket listener;
@@ -57,6 +59,7 @@ public final class SwitchableRelay implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(upstream);
+                fromClients.add(client);
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
@@ -103,11 +106,12 @@ public final class SwitchableRelay implements AutoCloseable {
     }
 
     /**
-     * The connections open now close at the first byte either side sends, as when the server restarted while they
-     * were idle; connections made later are relayed as usual.
+     * The connections open now close at the first byte the client sends, as when the server restarted while they
+     * were idle (its kernel answers the client's next segment with a reset); bytes the server sent before still pass,
+     * so the cut hits the next open and never an idle session by chance. Connections made later are relayed as usual.
      */
     public void resetExistingOnData() {
-        doomed.addAll(sockets);
+        doomed.addAll(fromClients);
     }
 
     /** The server "dies": nothing listens on the port any more and every relayed connection is closed. */
