@@ -1,12 +1,10 @@
 package org.anytls4j.anytls.server;
 
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.common.log.RateLimitedLog;
 
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a server tells its operator: refused authentications and fallbacks at WARNING with the client's address,
@@ -23,8 +21,7 @@ final class ServerEventLog {
     private final RateLimitedLog refusals;
 
     ServerEventLog(String server) {
-        this(server, new RateLimitedLog(LOG, System.Logger.Level.WARNING, BURST, WINDOW, System::nanoTime,
-                (task, delay) -> GlobalEventExecutor.INSTANCE.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS)));
+        this(server, RateLimitedLog.onSystemTime(LOG, System.Logger.Level.WARNING, BURST, WINDOW));
     }
 
     ServerEventLog(String server, RateLimitedLog refusals) {

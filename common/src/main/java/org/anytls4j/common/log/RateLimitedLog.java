@@ -1,9 +1,12 @@
 package org.anytls4j.common.log;
 
+import io.netty.util.concurrent.GlobalEventExecutor;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -29,6 +32,16 @@ public final class RateLimitedLog {
     private final LongSupplier nanoClock;
     private final Scheduler scheduler;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+    /**
+     * A log on the system's monotonic clock whose window summaries Netty's global executor writes: what a product
+     * component wants; tests inject a clock and a scheduler through the constructor instead.
+     */
+    public static RateLimitedLog onSystemTime(System.Logger logger, System.Logger.Level level, int burst,
+            Duration window) {
+        return new RateLimitedLog(logger, level, burst, window, System::nanoTime,
+                (task, delay) -> GlobalEventExecutor.INSTANCE.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS));
+    }
 
     /**
      * @param burst     lines per key and window before suppression starts, at least 1

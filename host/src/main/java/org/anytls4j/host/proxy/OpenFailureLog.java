@@ -1,8 +1,6 @@
 package org.anytls4j.host.proxy;
 
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.TransportException.Reason;
@@ -23,8 +21,7 @@ final class OpenFailureLog {
     private final RateLimitedLog log;
 
     OpenFailureLog(String proxy) {
-        this(proxy, new RateLimitedLog(LOG, System.Logger.Level.INFO, BURST, WINDOW, System::nanoTime,
-                (task, delay) -> GlobalEventExecutor.INSTANCE.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS)));
+        this(proxy, RateLimitedLog.onSystemTime(LOG, System.Logger.Level.INFO, BURST, WINDOW));
     }
 
     OpenFailureLog(String proxy, RateLimitedLog log) {
