@@ -9,20 +9,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
-import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.testing.CollectingHandler;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.common.relay.RelayHandler;
 import org.anytls4j.testkit.TcpEchoServer;
-import org.anytls4j.testkit.TestCertificates;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.TransportException;
@@ -52,6 +49,7 @@ class ClientOpenTimeoutTest {
     /** Scheduling slack on a loaded 2-core machine; the bug this guards against took the handshake timeout (30 s). */
     private static final Duration SLACK = Duration.ofSeconds(2);
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static LoopbackAnyTls loopback;
     private static IoRuntime io;
     private static TcpEchoServer echo;
     private static AnyTlsServer server;
@@ -60,20 +58,15 @@ class ClientOpenTimeoutTest {
 
     @BeforeAll
     static void start() throws Exception {
-        io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "open-timeout-test");
-        echo = new TcpEchoServer(io.group());
-        SslContext serverTls = TestCertificates.serverContext();
-        server = AnyTlsServer.builder("loopback", io, () -> serverTls, ServerUsers.single("u", "pw"))
-                .bind(new InetSocketAddress("127.0.0.1", 0))
-                .build();
-        assertThat(server.start().await(WAIT.toMillis())).isTrue();
+        loopback = LoopbackAnyTls.start("open-timeout-test");
+        io = loopback.io;
+        echo = loopback.echo;
+        server = loopback.server;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        echo.close();
-        io.close();
+        loopback.close();
     }
 
     @AfterEach

@@ -1,6 +1,5 @@
 package org.anytls4j.anytls.client;
 
-import org.anytls4j.testkit.BoundedWait;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -10,12 +9,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
-import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.testing.CollectingHandler;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
@@ -45,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The transport as a host uses it, against the server engine over real TLS on 127.0.0.1. */
 class ClientTransportLoopbackTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static LoopbackAnyTls loopback;
     private static IoRuntime io;
     private static TcpEchoServer echo;
     private static AnyTlsServer server;
@@ -53,13 +51,10 @@ class ClientTransportLoopbackTest {
 
     @BeforeAll
     static void start() throws Exception {
-        io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "transport-test");
-        echo = new TcpEchoServer(io.group());
-        SslContext serverTls = TestCertificates.serverContext();
-        server = AnyTlsServer.builder("loopback", io, () -> serverTls, ServerUsers.single("u", "pw"))
-                .bind(new InetSocketAddress("127.0.0.1", 0))
-                .build();
-        BoundedWait.sync(server.start());
+        loopback = LoopbackAnyTls.start("transport-test");
+        io = loopback.io;
+        echo = loopback.echo;
+        server = loopback.server;
         trustedCertificate = Files.createTempFile("anytls-test-ca", ".pem");
         Files.writeString(trustedCertificate, pem(TestCertificates.localhost().getCertificate().getEncoded()));
     }
@@ -72,9 +67,7 @@ class ClientTransportLoopbackTest {
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        echo.close();
-        io.close();
+        loopback.close();
         Files.deleteIfExists(trustedCertificate);
     }
 

@@ -2,18 +2,15 @@ package org.anytls4j.anytls.client;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import org.anytls4j.anytls.client.pool.CloseCause;
 import org.anytls4j.anytls.client.pool.PoolOptions;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.server.AnyTlsServer;
-import org.anytls4j.anytls.session.ServerUsers;
 import org.anytls4j.anytls.testing.CollectingHandler;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 import org.anytls4j.anytls.tls.TlsProvider;
 import org.anytls4j.testkit.TcpEchoServer;
-import org.anytls4j.testkit.TestCertificates;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +40,7 @@ class DeadPooledSessionTest {
     private static final Duration SLACK = Duration.ofSeconds(2);
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int WARM = 4;
+    private static LoopbackAnyTls loopback;
     private static IoRuntime io;
     private static TcpEchoServer echo;
     private static AnyTlsServer server;
@@ -52,20 +49,15 @@ class DeadPooledSessionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        io = IoRuntime.create(IoRuntime.Kind.NIO, 2, "dead-session-test");
-        echo = new TcpEchoServer(io.group());
-        SslContext serverTls = TestCertificates.serverContext();
-        server = AnyTlsServer.builder("loopback", io, () -> serverTls, ServerUsers.single("u", "pw"))
-                .bind(new InetSocketAddress("127.0.0.1", 0))
-                .build();
-        assertThat(server.start().await(WAIT.toMillis())).isTrue();
+        loopback = LoopbackAnyTls.start("dead-session-test");
+        io = loopback.io;
+        echo = loopback.echo;
+        server = loopback.server;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        echo.close();
-        io.close();
+        loopback.close();
     }
 
     @AfterEach
