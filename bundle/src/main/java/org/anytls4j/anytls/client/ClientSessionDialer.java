@@ -59,6 +59,7 @@ final class ClientSessionDialer implements SessionDialer<PooledClientSession> {
         this.sessionClosed = sessionClosed;
         ClientSessionOptions sessionOptions = ClientSessionOptions.builder(options.name())
                 .synackTimeout(options.synackTimeout())
+                .earlyDataWindow(options.earlyDataWindow())
                 .heartbeat(options.heartbeatInterval(), options.heartbeatTimeout())
                 .paddingScheme(paddingScheme, schemePushed)
                 .random(options.random())

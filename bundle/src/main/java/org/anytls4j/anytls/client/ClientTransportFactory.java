@@ -27,6 +27,7 @@ public final class ClientTransportFactory {
                 .pool(settings.pool())
                 .connectTimeout(settings.connectTimeout())
                 .synackTimeout(settings.synackTimeout())
+                .earlyDataWindow(settings.earlyDataWindow())
                 .heartbeat(settings.heartbeatInterval(), settings.heartbeatTimeout());
     }
 

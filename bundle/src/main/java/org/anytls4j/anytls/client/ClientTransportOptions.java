@@ -6,6 +6,7 @@ import org.anytls4j.anytls.client.pool.PoolScheduler;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingRandom;
 import org.anytls4j.anytls.padding.PaddingScheme;
+import org.anytls4j.anytls.session.ClientSessionOptions;
 import org.anytls4j.anytls.tls.ClientTlsOptions;
 
 import java.net.InetSocketAddress;
@@ -18,12 +19,15 @@ import java.util.Objects;
  * configuration ({@link ClientTransportFactory}), tools and tests through {@link #builder}.
  *
  * @param server        the AnyTLS server, unresolved: a host name is resolved when a session is dialled
+ * @param earlyDataWindow how recently a reused session must have heard from the server for an early-data open
+ *                        on it to complete at once ({@link ClientSessionOptions#earlyDataWindow()})
  * @param openTimeout   how long an open may take, dial included, when the request sets no timeout of its own
  * @param paddingScheme the scheme of the first session (a server may push another, §9.6)
  * @param poolScheduler time for the pool; null = the transport's event loops
  */
 public record ClientTransportOptions(String name, InetSocketAddress server, String password, ClientTlsOptions tls,
-        PoolOptions pool, Duration connectTimeout, Duration synackTimeout, Duration heartbeatInterval,
+        PoolOptions pool, Duration connectTimeout, Duration synackTimeout, Duration earlyDataWindow,
+        Duration heartbeatInterval,
         Duration heartbeatTimeout, Duration openTimeout, PaddingScheme paddingScheme, PaddingRandom random,
         PoolClock poolClock, PoolScheduler poolScheduler, Clock wallClock) {
 
@@ -41,7 +45,7 @@ public record ClientTransportOptions(String name, InetSocketAddress server, Stri
     /** A copy whose first sessions pad with {@code scheme}. */
     public ClientTransportOptions withPaddingScheme(PaddingScheme scheme) {
         return new ClientTransportOptions(name, server, password, tls, pool, connectTimeout, synackTimeout,
-                heartbeatInterval, heartbeatTimeout, openTimeout, scheme, random, poolClock, poolScheduler, wallClock);
+                earlyDataWindow, heartbeatInterval, heartbeatTimeout, openTimeout, scheme, random, poolClock, poolScheduler, wallClock);
     }
 
     /** Never shows the password. */
@@ -65,6 +69,7 @@ public record ClientTransportOptions(String name, InetSocketAddress server, Stri
         private PoolOptions pool = PoolOptions.defaults();
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration synackTimeout = Duration.ofSeconds(3);
+        private Duration earlyDataWindow = ClientSessionOptions.DEFAULT_EARLY_DATA_WINDOW;
         private Duration heartbeatInterval = Duration.ZERO;
         private Duration heartbeatTimeout = Duration.ofSeconds(10);
         private Duration openTimeout = Duration.ofSeconds(15);
@@ -109,6 +114,11 @@ public record ClientTransportOptions(String name, InetSocketAddress server, Stri
             return this;
         }
 
+        public Builder earlyDataWindow(Duration window) {
+            this.earlyDataWindow = window;
+            return this;
+        }
+
         public Builder heartbeat(Duration interval, Duration timeout) {
             this.heartbeatInterval = interval;
             this.heartbeatTimeout = timeout;
@@ -144,7 +154,7 @@ public record ClientTransportOptions(String name, InetSocketAddress server, Stri
 
         public ClientTransportOptions options() {
             return new ClientTransportOptions(name, server, password, tls, pool, connectTimeout, synackTimeout,
-                    heartbeatInterval, heartbeatTimeout, openTimeout, paddingScheme, random, poolClock, poolScheduler,
+                    earlyDataWindow, heartbeatInterval, heartbeatTimeout, openTimeout, paddingScheme, random, poolClock, poolScheduler,
                     wallClock);
         }
 

@@ -42,14 +42,14 @@ final class PooledClientSession implements PooledSession {
 
     /**
      * Like {@link #openStream(InetSocketAddress, ChannelHandler, ByteBuf, boolean, Duration)}, with early data when
-     * asked for and the session is fresh. A reused session may turn out dead, and an open that moves to a fresh
-     * session must not have handed the application a channel yet (its bytes could not follow it), so on a reused
-     * session an early-data open waits for its SYNACK like any other: early data only saves a round trip where the
-     * session has just proven it works.
+     * asked for and the session allows it: a fresh session, or a reused one that heard from the server within the
+     * early-data window. A reused session quiet for longer may be dead, and an open that moves to a fresh session
+     * must not have handed the application a channel yet (its bytes could not follow it), so such an open waits for
+     * its SYNACK like any other.
      */
     Future<AnyTlsStream> openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
                                     boolean reused, Duration openTimeout, boolean earlyData) {
-        return session.openStream(destination, handler, firstPayload, reused, openTimeout, earlyData && !reused);
+        return session.openStream(destination, handler, firstPayload, reused, openTimeout, earlyData);
     }
 
     /** The server's version as other sessions learned it (see {@link ClientSessionHandler#expectPeerVersion}). */

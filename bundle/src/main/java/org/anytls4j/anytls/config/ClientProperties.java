@@ -24,6 +24,7 @@ public final class ClientProperties {
     public static final String CONNECT_TIMEOUT = "connectTimeout";
     public static final String HANDSHAKE_TIMEOUT = "handshakeTimeout";
     public static final String SYNACK_TIMEOUT = "synackTimeout";
+    public static final String EARLY_DATA_WINDOW = "earlyDataWindow";
     public static final String HEARTBEAT_INTERVAL = "heartbeatInterval";
     public static final String HEARTBEAT_TIMEOUT = "heartbeatTimeout";
     public static final String IDLE_SESSION_CHECK_INTERVAL = "idleSessionCheckInterval";

@@ -1,6 +1,7 @@
 package org.anytls4j.anytls.config;
 
 import org.anytls4j.anytls.client.pool.PoolOptions;
+import org.anytls4j.anytls.session.ClientSessionOptions;
 import org.anytls4j.anytls.tls.AlpnProtocols;
 import org.anytls4j.anytls.tls.SpkiPins;
 import org.anytls4j.anytls.tls.TlsProvider;
@@ -8,6 +9,7 @@ import org.anytls4j.anytls.tls.fingerprint.BouncyCastleAvailability;
 import static org.anytls4j.anytls.config.ClientProperties.ALPN;
 import static org.anytls4j.anytls.config.ClientProperties.CONNECT_TIMEOUT;
 import static org.anytls4j.anytls.config.ClientProperties.DISABLE_REUSE;
+import static org.anytls4j.anytls.config.ClientProperties.EARLY_DATA_WINDOW;
 import static org.anytls4j.anytls.config.ClientProperties.HANDSHAKE_TIMEOUT;
 import static org.anytls4j.anytls.config.ClientProperties.HEARTBEAT_INTERVAL;
 import static org.anytls4j.anytls.config.ClientProperties.HEARTBEAT_TIMEOUT;
@@ -79,6 +81,7 @@ public final class ClientSettings {
     private final Duration connectTimeout;
     private final Duration handshakeTimeout;
     private final Duration synackTimeout;
+    private final Duration earlyDataWindow;
     private final Duration heartbeatInterval;
     private final Duration heartbeatTimeout;
     private final PoolOptions pool;
@@ -86,7 +89,8 @@ public final class ClientSettings {
     private ClientSettings(String name, HostPort server, Secret password, Optional<String> sni, boolean insecure,
             Optional<Path> trustedCertificate, List<String> pinnedPublicKeySha256, List<String> alpn,
             TlsProvider tlsProvider, String fingerprint, Duration connectTimeout, Duration handshakeTimeout,
-            Duration synackTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, PoolOptions pool) {
+            Duration synackTimeout, Duration earlyDataWindow, Duration heartbeatInterval, Duration heartbeatTimeout,
+            PoolOptions pool) {
         this.name = name;
         this.server = server;
         this.password = password;
@@ -100,6 +104,7 @@ public final class ClientSettings {
         this.connectTimeout = connectTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.synackTimeout = synackTimeout;
+        this.earlyDataWindow = earlyDataWindow;
         this.heartbeatInterval = heartbeatInterval;
         this.heartbeatTimeout = heartbeatTimeout;
         this.pool = pool;
@@ -145,6 +150,7 @@ public final class ClientSettings {
         Duration connectTimeout = config.positiveDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
         Duration handshakeTimeout = config.positiveDuration(HANDSHAKE_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT);
         Duration synackTimeout = config.duration(SYNACK_TIMEOUT, DEFAULT_SYNACK_TIMEOUT);
+        Duration earlyDataWindow = config.duration(EARLY_DATA_WINDOW, ClientSessionOptions.DEFAULT_EARLY_DATA_WINDOW);
         Duration heartbeatInterval = config.duration(HEARTBEAT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL);
         Duration heartbeatTimeout = config.positiveDuration(HEARTBEAT_TIMEOUT, DEFAULT_HEARTBEAT_TIMEOUT);
         PoolOptions pool = readPool(config);
@@ -168,8 +174,8 @@ public final class ClientSettings {
                     "contradicts '" + PINNED_PUBLIC_KEY_SHA256 + "': insecure skips the verification it configures");
         }
         return new ClientSettings(name, server, password, sni, insecure, trustedCertificate, pins, alpn,
-                tlsProvider, fingerprint, connectTimeout, handshakeTimeout, synackTimeout, heartbeatInterval,
-                heartbeatTimeout, pool);
+                tlsProvider, fingerprint, connectTimeout, handshakeTimeout, synackTimeout, earlyDataWindow,
+                heartbeatInterval, heartbeatTimeout, pool);
     }
 
     /** The instance name, published as the {@code transport.name} service property. */
@@ -248,6 +254,11 @@ public final class ClientSettings {
         return synackTimeout;
     }
 
+    /** How recently a reused session must have heard from the server to take an early-data open at once. */
+    public Duration earlyDataWindow() {
+        return earlyDataWindow;
+    }
+
     /** Interval between heartbeat requests on a v2 session; zero = heartbeats off. */
     public Duration heartbeatInterval() {
         return heartbeatInterval;
@@ -291,15 +302,16 @@ public final class ClientSettings {
                 + ", pinnedPublicKeySha256=" + pinnedPublicKeySha256 + ", alpn=" + alpn
                 + ", tlsProvider=" + tlsProvider.name().toLowerCase(Locale.ROOT) + ", fingerprint=" + fingerprint
                 + ", connectTimeout=" + connectTimeout + ", handshakeTimeout=" + handshakeTimeout
-                + ", synackTimeout=" + synackTimeout + ", heartbeatInterval=" + heartbeatInterval
+                + ", synackTimeout=" + synackTimeout + ", earlyDataWindow=" + earlyDataWindow
+                + ", heartbeatInterval=" + heartbeatInterval
                 + ", heartbeatTimeout=" + heartbeatTimeout + ", pool=" + pool + "]";
     }
 
     /** Every field but the pool, as a list compared by value (Secret compares in constant time). */
     private List<Object> withoutPool() {
         return List.of(name, server, password, sni, insecure, trustedCertificate, pinnedPublicKeySha256, alpn,
-                tlsProvider, fingerprint, connectTimeout, handshakeTimeout, synackTimeout, heartbeatInterval,
-                heartbeatTimeout);
+                tlsProvider, fingerprint, connectTimeout, handshakeTimeout, synackTimeout, earlyDataWindow,
+                heartbeatInterval, heartbeatTimeout);
     }
 
     private static PoolOptions readPool(ConfigReader config) {

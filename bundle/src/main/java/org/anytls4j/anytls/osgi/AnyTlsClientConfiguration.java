@@ -98,6 +98,13 @@ public @interface AnyTlsClientConfiguration {
                     + "session is closed, as the reference does. 0 disables the watchdog. Default 3s.")
     String synackTimeout() default "3s";
 
+    @AttributeDefinition(name = "Early-data window",
+            description = "An early-data open (from a host with earlyData on) on a reused session completes at "
+                    + "once, before the server confirms it, only if that session heard from the server within this "
+                    + "window; a session quiet for longer confirms the open first, so that a dead one is found and "
+                    + "the open moved to a new session. 0 = reused sessions always confirm first. Default 1s.")
+    String earlyDataWindow() default "1s";
+
     @AttributeDefinition(name = "Heartbeat interval",
             description = "Interval of heartbeat requests on idle sessions of protocol version 2. 0 = off, like "
                     + "every reference client. Default 0.")

@@ -13,9 +13,17 @@ import java.util.function.Supplier;
  * scheme lives (one scheme per configured server, replaced when that server pushes a new one, §9.6).
  */
 public final class ClientSessionOptions {
+    /**
+     * A session that answered within the last second is very likely still there (silent deaths come from NATs and
+     * firewalls forgetting idle flows, sleeping laptops, server restarts: all after quiet spells), and opens in
+     * bursts, such as a page's requests, fall well inside it.
+     */
+    public static final Duration DEFAULT_EARLY_DATA_WINDOW = Duration.ofSeconds(1);
+
     private final String transportName;
     private final String clientName;
     private final Duration synackTimeout;
+    private final Duration earlyDataWindow;
     private final Duration heartbeatInterval;
     private final Duration heartbeatTimeout;
     private final Supplier<PaddingScheme> paddingScheme;
@@ -26,6 +34,7 @@ public final class ClientSessionOptions {
         this.transportName = Objects.requireNonNull(builder.transportName, "transportName");
         this.clientName = Objects.requireNonNull(builder.clientName, "clientName");
         this.synackTimeout = Objects.requireNonNull(builder.synackTimeout, "synackTimeout");
+        this.earlyDataWindow = Objects.requireNonNull(builder.earlyDataWindow, "earlyDataWindow");
         this.heartbeatInterval = Objects.requireNonNull(builder.heartbeatInterval, "heartbeatInterval");
         this.heartbeatTimeout = Objects.requireNonNull(builder.heartbeatTimeout, "heartbeatTimeout");
         this.paddingScheme = Objects.requireNonNull(builder.paddingScheme, "paddingScheme");
@@ -54,6 +63,15 @@ public final class ClientSessionOptions {
         return synackTimeout;
     }
 
+    /**
+     * How recently a reused session must have received a frame for an early-data open on it to complete at once;
+     * an older (or never heard from) session confirms the open first, so that a dead one is found before the
+     * application has the channel. Zero: every reused session confirms first.
+     */
+    public Duration earlyDataWindow() {
+        return earlyDataWindow;
+    }
+
     /** Idle time after which a HeartRequest probes a v2 peer; zero disables active heartbeats. */
     public Duration heartbeatInterval() {
         return heartbeatInterval;
@@ -79,6 +97,7 @@ public final class ClientSessionOptions {
         private final String transportName;
         private String clientName = AnyTls4jVersion.clientName();
         private Duration synackTimeout = Duration.ofSeconds(3);
+        private Duration earlyDataWindow = DEFAULT_EARLY_DATA_WINDOW;
         private Duration heartbeatInterval = Duration.ZERO;
         private Duration heartbeatTimeout = Duration.ofSeconds(10);
         private Supplier<PaddingScheme> paddingScheme = () -> PaddingScheme.DEFAULT;
@@ -96,6 +115,11 @@ public final class ClientSessionOptions {
 
         public Builder synackTimeout(Duration synackTimeout) {
             this.synackTimeout = synackTimeout;
+            return this;
+        }
+
+        public Builder earlyDataWindow(Duration window) {
+            this.earlyDataWindow = window;
             return this;
         }
 

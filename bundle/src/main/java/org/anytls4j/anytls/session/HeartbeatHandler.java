@@ -36,6 +36,11 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
         return framesReceived;
     }
 
+    /** Whether a frame arrived within the last {@code windowNanos}; false when none ever did. */
+    boolean heardWithin(long windowNanos) {
+        return framesReceived > 0 && now() - lastFrameNanos <= windowNanos;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;

@@ -56,14 +56,18 @@ final class StreamOpener {
      * <p>A confirmed open completes on the server's SYNACK (v2), or once the server shows itself to be v1. An
      * <b>early-data</b> open completes at once, unconfirmed: the SYN and the address wait (up to
      * {@link #EARLY_DATA_HOLD_NANOS}) for the application's first bytes so that they travel in the same packet, and
-     * a failed dial or a dead session arrives later as an exception on the stream, followed by its close.
+     * a failed dial or a dead session arrives later as an exception on the stream, followed by its close. On a
+     * reused session an open is early only if the session received a frame within
+     * {@link ClientSessionOptions#earlyDataWindow()}: one that has been quiet longer may have died unheard, and its
+     * open must still be able to move to another session, which it cannot once the application has the channel.
      *
      * @param reused    whether earlier streams ran on this session (arms the SYNACK liveness check, §8.3)
-     * @param earlyData complete the open without waiting for the server
+     * @param earlyData complete the open without waiting for the server, where the session allows it (above)
      */
     void open(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload, boolean reused,
               long openTimeoutNanos, boolean earlyData, Promise<AnyTlsStream> promise) {
         assert ctx.executor().inEventLoop();
+        earlyData &= !reused || heartbeat.heardWithin(options.earlyDataWindow().toNanos());
         if (!session.isOpen()) {
             ReferenceCountUtil.safeRelease(firstPayload);
             TransportException cause = session.closeCause() != null ? session.closeCause()

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandler;
 
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
@@ -102,7 +103,12 @@ public final class RecordAlignmentHandler extends ChannelOutboundHandlerAdapter 
         }
         try {
             ByteBuf copy = ctx.alloc().directBuffer(record.readableBytes());
-            copy.writeBytes(record, record.readerIndex(), record.readableBytes());
+            // Part by part: writeBytes(ByteBuf) into a buffer of Netty's adaptive allocator asks the source for one
+            // NIO buffer, and a composite answers that by merging itself into a newly allocated heap buffer, an
+            // extra allocation and copy of every record (85 % of the bytes allocated during a download, by JFR).
+            for (ByteBuffer part : record.nioBuffers()) {
+                copy.writeBytes(part);
+            }
             return copy;
         } finally {
             record.release();

@@ -246,9 +246,85 @@ class ClientSessionHandlerTest {
     }
 
     private Promise<AnyTlsStream> openEarly() {
+        return openEarly(false);
+    }
+
+    private Promise<AnyTlsStream> openEarly(boolean reused) {
         Promise<AnyTlsStream> promise = channel.eventLoop().newPromise();
-        session.openStream(EXAMPLE, recorder(), null, false, OPEN_TIMEOUT, true, promise);
+        session.openStream(EXAMPLE, recorder(), null, reused, OPEN_TIMEOUT, true, promise);
         return promise;
+    }
+
+    /** A first stream confirmed and closed at the test's time zero: the session heard from the server then. */
+    private void carryOneStream() {
+        Promise<AnyTlsStream> first = open(EXAMPLE, false);
+        serverSends(serverSettingsV2() + "07000000010000");
+        first.getNow().close();
+        channel.runPendingTasks();
+        outbound();
+    }
+
+    @Test
+    void anEarlyDataOpenOnAReusedSessionThatHeardFromTheServerWithinTheWindowCompletesAtOnce() {
+        client(options().earlyDataWindow(Duration.ofSeconds(1)));
+        carryOneStream();
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+
+        Promise<AnyTlsStream> second = openEarly(true);
+
+        assertThat(second.isSuccess()).as("no round trip").isTrue();
+        AnyTlsStream stream = second.getNow();
+        assertThat(stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isFalse();
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xca, (byte) 0xfe}));
+        channel.runPendingTasks();
+        assertThat(outbound()).as("SYN with a liveness probe, the address and the first bytes")
+                .isEqualTo("01000000020000" + "08000000000000" + frame(2, 2, "030b6578616d706c652e636f6d01bb")
+                        + frame(2, 2, "cafe"));
+        // The liveness watchdog still runs: a session that died unheard fails the stream with its reason.
+        channel.advanceTimeBy(3, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(session.isOpen()).isFalse();
+        assertThat(stream.isOpen()).isFalse();
+        assertThat(streamErrors).singleElement().isInstanceOfSatisfying(TransportException.class,
+                error -> assertThat(error.reason()).isEqualTo(TransportException.Reason.TIMEOUT));
+    }
+
+    @Test
+    void anEarlyDataOpenOnAReusedSessionQuietLongerThanTheWindowWaitsForItsSynack() {
+        client(options().earlyDataWindow(Duration.ofSeconds(1)));
+        carryOneStream();
+        channel.advanceTimeBy(1001, TimeUnit.MILLISECONDS);
+
+        Promise<AnyTlsStream> second = openEarly(true);
+
+        assertThat(second.isDone()).as("waits for the server").isFalse();
+        assertThat(outbound()).as("SYN with a liveness probe, then the address, sent at once")
+                .isEqualTo("01000000020000" + "08000000000000" + frame(2, 2, "030b6578616d706c652e636f6d01bb"));
+        serverSends("07000000020000");
+        assertThat(second.isSuccess()).isTrue();
+        assertThat(second.getNow().attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get())
+                .isTrue();
+    }
+
+    @Test
+    void anEarlyDataOpenOnAPooledSessionThatNeverHeardFromTheServerWaitsForItsSynack() {
+        client(options().earlyDataWindow(Duration.ofHours(1)));
+        Promise<AnyTlsStream> first = openEarly(true); // a warm session's first stream: reused as the pool sees it
+
+        assertThat(first.isDone()).isFalse();
+        serverSends(serverSettingsV2() + "07000000010000");
+        assertThat(first.isSuccess()).isTrue();
+        outbound();
+    }
+
+    @Test
+    void aZeroEarlyDataWindowMakesEveryReusedSessionConfirmFirst() {
+        client(options().earlyDataWindow(Duration.ZERO));
+        carryOneStream();
+        channel.advanceTimeBy(1, TimeUnit.NANOSECONDS);
+
+        assertThat(openEarly(true).isDone()).isFalse();
+        outbound();
     }
 
     @Test
