@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.anytls4j.host.io.HostLoops;
 import org.anytls4j.common.stats.TransportCounters;
 import org.anytls4j.transport.api.Capability;
 import org.anytls4j.transport.api.Destination;
@@ -51,7 +52,8 @@ import org.anytls4j.transport.api.netty.TransportAttributes;
  * The {@code direct} transport: plain TCP connections and UDP sockets from this machine to the destination, behind
  * the same SPI as any proxy transport, so a host treats "no proxy" like any other route.
  *
- * <p>Opens run on the preferred event loop ({@code LOOP_AFFINITY}); names are resolved without blocking by Netty's
+ * <p>Opens run on the preferred event loop when it takes NIO sockets ({@code LOOP_AFFINITY}; a host's epoll loop
+ * does not, see the end); names are resolved without blocking by Netty's
  * DNS resolver (IPv4 preferred, hosts file first). TCP channels are real sockets, so they half-close
  * ({@code HALF_CLOSE}) and are connected when the open succeeds ({@code CONNECT_CONFIRMATION}). Each open has its
  * own socket, so nothing is shared between requests ({@code ISOLATION}).
@@ -62,7 +64,8 @@ import org.anytls4j.transport.api.netty.TransportAttributes;
  * destination as requested. And a cancel keeps Netty's semantics: the future is cancelled (its cause a {@code CancellationException}) and is
  * counted as {@link Reason#CANCELLED}.
  *
- * <p>Free of OSGi; thread-safe. Uses NIO channels, so the event loops must be able to register them.
+ * <p>Free of OSGi; thread-safe. Uses NIO channels, so the event loops must be able to register them; a preferred
+ * loop that runs epoll (a host's) is passed over for one of the transport's own.
  */
 public final class DirectTransport implements NettyOutboundTransport, AutoCloseable {
     public static final String TYPE = "direct";
@@ -148,7 +151,9 @@ public final class DirectTransport implements NettyOutboundTransport, AutoClosea
     public Future<Channel> open(OpenRequest request, ChannelHandler handler, EventLoop preferredLoop) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(handler, "handler");
-        EventLoop loop = preferredLoop != null ? preferredLoop : group.next();
+        // This transport's sockets are NIO (DirectSocketChannel keeps the requested address); an epoll host loop
+        // cannot take them, so such an open runs on this transport's own loops instead.
+        EventLoop loop = preferredLoop != null && !HostLoops.runsEpoll(preferredLoop) ? preferredLoop : group.next();
         Promise<Channel> result = new OpenPromise(loop);
         stats.attempted();
         if (closed) {

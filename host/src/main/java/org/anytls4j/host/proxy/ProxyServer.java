@@ -7,12 +7,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -22,6 +19,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.anytls4j.host.io.HostLoops;
 import org.anytls4j.common.relay.RelayHandler;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
 
@@ -59,9 +57,8 @@ public final class ProxyServer implements AutoCloseable {
                 builder.handshakeTimeout, builder.halfCloseLinger, builder.earlyData);
         this.bindAddress = builder.bindAddress;
         this.ownsGroup = builder.group == null;
-        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(builder.ioThreads,
-                new DefaultThreadFactory("anytls4j-host-" + builder.name, true), NioIoHandler.newFactory())
-                : builder.group;
+        this.group = ownsGroup ? HostLoops.newGroup(builder.ioThreads,
+                new DefaultThreadFactory("anytls4j-host-" + builder.name, true)) : builder.group;
     }
 
     /**
@@ -77,7 +74,7 @@ public final class ProxyServer implements AutoCloseable {
     public ChannelFuture start() {
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(HostLoops.serverSocketChannel(group))
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // Bulk transfers read at least 16 KiB at a time (one TLS record's worth for the stream), small
                 // exchanges shrink the buffer again.

@@ -13,11 +13,11 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import org.anytls4j.host.io.HostLoops;
 import org.anytls4j.transport.api.Destination;
 import org.anytls4j.transport.api.OpenRequest;
 import org.anytls4j.transport.api.TransportException;
@@ -72,7 +72,7 @@ final class Socks5UdpAssociation extends ChannelInboundHandlerAdapter {
         InetSocketAddress local = (InetSocketAddress) control.localAddress();
         ChannelFuture binding = new Bootstrap()
                 .group(control.eventLoop())
-                .channel(NioDatagramChannel.class)
+                .channel(HostLoops.datagramChannel(control.eventLoop()))
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .option(ChannelOption.SO_RCVBUF, 4 * MAX_DATAGRAM)
                 .handler(new FromClient())
