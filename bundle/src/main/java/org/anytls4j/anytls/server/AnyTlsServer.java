@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.anytls4j.common.channel.ReceiveBuffers;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.session.FallbackHandler;
@@ -109,6 +110,7 @@ public final class AnyTlsServer implements AutoCloseable {
                 .channel(config.io.serverSocketChannel())
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.forBulk())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -154,6 +156,7 @@ public final class AnyTlsServer implements AutoCloseable {
                 .resolver(config.io.resolver())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.forBulk())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout.toMillis());
         return new ServerStreamHandler(outbound, config.connectTimeout, activity.stats(), config.udp);
     }

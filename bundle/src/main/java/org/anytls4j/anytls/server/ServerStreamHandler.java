@@ -34,6 +34,13 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
 
     private enum State { READING_DESTINATION, CONNECTING, DONE }
 
+    /**
+     * What a stream may send while its destination is dialled before it stops reading: a client's first flight
+     * (a TLS ClientHello, an HTTP request) fits, so the usual early data never pauses the session, and a client
+     * that sends more waits for the dial like before.
+     */
+    static final int MAX_HELD_WHILE_CONNECTING = 64 * 1024;
+
     private final Bootstrap outbound;
     private final Duration connectTimeout;
     private final ServerStats stats;
@@ -82,7 +89,12 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
         }
         received.addComponent(true, (ByteBuf) msg);
         if (state == State.CONNECTING) {
-            return; // held until the outbound connection is up
+            // Held until the outbound connection is up. Only past a bound does the stream stop reading, since a
+            // stream that stops reading stops its whole session (AnyTLS has no per-stream flow control).
+            if (received.readableBytes() >= MAX_HELD_WHILE_CONNECTING) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            return;
         }
         InetSocketAddress destination;
         try {
@@ -123,7 +135,6 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     private void connect(ChannelHandlerContext ctx, InetSocketAddress destination) {
         state = State.CONNECTING;
         Channel stream = ctx.channel();
-        stream.config().setAutoRead(false);
         ChannelFuture connect = outbound.clone(stream.eventLoop())
                 .handler(new RelayHandler(stream))
                 .connect(destination);

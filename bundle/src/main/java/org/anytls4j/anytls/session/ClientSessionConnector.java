@@ -2,7 +2,6 @@ package org.anytls4j.anytls.session;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -16,6 +15,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import org.anytls4j.common.channel.ReceiveBuffers;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.wire.AuthBlock;
 import org.anytls4j.transport.api.TransportException;
@@ -60,8 +60,7 @@ public final class ClientSessionConnector {
         this.bootstrap = bootstrap.clone()
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
-                // Downloads read whole TLS records and more per read; small exchanges shrink the buffer again.
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 64 * 1024))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.forBulk())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         connectTimeout.toMillis()));
         this.server = Objects.requireNonNull(server, "server");

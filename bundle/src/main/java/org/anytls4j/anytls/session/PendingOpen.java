@@ -20,7 +20,11 @@ final class PendingOpen {
     long watchDeadlineNanos = Long.MAX_VALUE;
     /** Frames received when the SYN left; a reused session's watchdog compares against it. */
     long framesAtOpen;
+    /** Whether the open watches a reused session's liveness; the session is dead if silent until {@link #livenessEndNanos}. */
     boolean livenessProbe;
+    long livenessEndNanos = Long.MAX_VALUE;
+    /** Whether the HeartRequest of the liveness watch went out (only after a quiet spell). */
+    boolean probeSent;
     ScheduledFuture<?> timer;
 
     private PendingOpen(AnyTlsStreamChannel stream, Promise<AnyTlsStream> promise) {

@@ -7,7 +7,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.wire.Command;
 import org.anytls4j.anytls.wire.Frame;
-import org.anytls4j.anytls.wire.FrameBatch;
 import org.anytls4j.anytls.wire.Settings;
 import org.anytls4j.anytls.wire.SocksAddress;
 import org.anytls4j.transport.api.TransportException;
@@ -25,6 +24,11 @@ import java.util.concurrent.TimeUnit;
 final class StreamOpener {
     /** How long an early-data open on a new session holds packet 1 for the application's first bytes. */
     static final long EARLY_DATA_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * A reused session silent for this part of the SYNACK timeout after an open gets its HeartRequest: late enough
+     * that a server answering normally never sees one, early enough to leave the answer most of the timeout.
+     */
+    static final int PROBE_AFTER_SYNACK_TIMEOUT_PART = 4;
 
     private final ClientSessionHandler session;
     private final ClientSessionOptions options;
@@ -94,8 +98,9 @@ final class StreamOpener {
             }
         });
 
-        // A reused v2 session gets a HeartRequest with its SYN: a live server answers at once, whatever its dial
-        // time, so the SYNACK watchdog can tell a dead session from a slow destination.
+        // A reused v2 session is watched until the server answers: if nothing at all arrives for a while, a
+        // HeartRequest asks (a live server answers at once, whatever its dial time), so the SYNACK watchdog can tell
+        // a dead session from a slow destination. Most opens are answered before the probe is due and send none.
         boolean probe = reused && version.assumed() >= 2 && options.synackTimeout().toNanos() > 0;
         if (!settingsSent) {
             settingsSent = true;
@@ -103,7 +108,7 @@ final class StreamOpener {
             ctx.write(Frame.text(ctx.alloc(), Command.SETTINGS, 0, settings), ctx.voidPromise());
         }
         Frame syn = Frame.control(Command.SYN, streamId);
-        ctx.write(probe ? new FrameBatch(syn, Frame.control(Command.HEART_REQUEST, 0)) : syn, ctx.voidPromise());
+        ctx.write(syn, ctx.voidPromise());
         ctx.write(new Frame(Command.PSH, streamId, address), ctx.voidPromise());
         if (earlyData && firstPayload == null) {
             // The stream's first flush sends SYN, address and data together; a silent application only waits a little.
@@ -134,7 +139,8 @@ final class StreamOpener {
         }
         if (probe) {
             pending.livenessProbe = true;
-            pending.watchDeadlineNanos = now + options.synackTimeout().toNanos();
+            pending.livenessEndNanos = now + options.synackTimeout().toNanos();
+            pending.watchDeadlineNanos = now + options.synackTimeout().toNanos() / PROBE_AFTER_SYNACK_TIMEOUT_PART;
         } else if (!version.isKnown()) {
             // Until ServerSettings arrives we cannot tell a v1 server (which never sends SYNACK) from a v2 one that
             // is still dialling; a v2 server answers Settings at once, so silence past the timeout means v1.
@@ -167,7 +173,15 @@ final class StreamOpener {
             pending.watchDeadlineNanos = Long.MAX_VALUE;
             if (pending.livenessProbe) {
                 if (heartbeat.framesReceived() == pending.framesAtOpen) {
-                    session.closeSession(SessionErrors.synackTimeout(options.transportName(), options.synackTimeout()));
+                    if (!pending.probeSent) {
+                        pending.probeSent = true;
+                        ctx.writeAndFlush(Frame.control(Command.HEART_REQUEST, 0), ctx.voidPromise());
+                        pending.watchDeadlineNanos = pending.livenessEndNanos;
+                        armTimer(pending);
+                        return;
+                    }
+                    session.closeSession(SessionErrors.synackTimeout(options.transportName(),
+                            options.synackTimeout()));
                     return;
                 }
             } else if (!version.isKnown()) {

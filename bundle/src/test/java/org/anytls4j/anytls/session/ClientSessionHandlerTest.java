@@ -277,11 +277,11 @@ class ClientSessionHandlerTest {
         assertThat(stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isFalse();
         stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xca, (byte) 0xfe}));
         channel.runPendingTasks();
-        assertThat(outbound()).as("SYN with a liveness probe, the address and the first bytes")
-                .isEqualTo("01000000020000" + "08000000000000" + frame(2, 2, "030b6578616d706c652e636f6d01bb")
-                        + frame(2, 2, "cafe"));
+        assertThat(outbound()).as("SYN, the address and the first bytes")
+                .isEqualTo("01000000020000" + frame(2, 2, "030b6578616d706c652e636f6d01bb") + frame(2, 2, "cafe"));
         // The liveness watchdog still runs: a session that died unheard fails the stream with its reason.
         channel.advanceTimeBy(3, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
         channel.runScheduledPendingTasks();
         assertThat(session.isOpen()).isFalse();
         assertThat(stream.isOpen()).isFalse();
@@ -298,8 +298,8 @@ class ClientSessionHandlerTest {
         Promise<AnyTlsStream> second = openEarly(true);
 
         assertThat(second.isDone()).as("waits for the server").isFalse();
-        assertThat(outbound()).as("SYN with a liveness probe, then the address, sent at once")
-                .isEqualTo("01000000020000" + "08000000000000" + frame(2, 2, "030b6578616d706c652e636f6d01bb"));
+        assertThat(outbound()).as("SYN, then the address, sent at once")
+                .isEqualTo("01000000020000" + frame(2, 2, "030b6578616d706c652e636f6d01bb"));
         serverSends("07000000020000");
         assertThat(second.isSuccess()).isTrue();
         assertThat(second.getNow().attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get())
@@ -396,9 +396,16 @@ class ClientSessionHandlerTest {
         outbound();
 
         Promise<AnyTlsStream> second = open(EXAMPLE, true);
-        assertThat(outbound()).as("SYN with a liveness probe, then the address")
-                .isEqualTo("01000000020000" + "08000000000000" + frame(2, 2, "030b6578616d706c652e636f6d01bb"));
-        channel.advanceTimeBy(2999, TimeUnit.MILLISECONDS);
+        assertThat(outbound()).as("SYN, then the address")
+                .isEqualTo("01000000020000" + frame(2, 2, "030b6578616d706c652e636f6d01bb"));
+        channel.advanceTimeBy(749, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).as("no probe while an answer may still come").isEmpty();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).as("a quarter of the SYNACK timeout in silence: the liveness probe")
+                .isEqualTo("08000000000000");
+        channel.advanceTimeBy(2249, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat(session.isOpen()).as("closed by %s", closedSessions).isTrue();
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
@@ -410,6 +417,22 @@ class ClientSessionHandlerTest {
     }
 
     @Test
+    void aReusedSessionThatAnswersBeforeTheProbeIsDueIsNeverProbed() {
+        client(options());
+        carryOneStream();
+        Promise<AnyTlsStream> second = open(EXAMPLE, true);
+        outbound();
+        channel.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        serverSends("07000000020000");
+        assertThat(second.isSuccess()).isTrue();
+
+        channel.advanceTimeBy(10, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).as("no HeartRequest: the SYNACK proved the session alive").isEmpty();
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
     void aLiveReusedSessionSurvivesASlowDestinationAndOnlyTheOpenTimesOut() {
         client(options());
         Promise<AnyTlsStream> first = open(EXAMPLE, false);
@@ -418,8 +441,11 @@ class ClientSessionHandlerTest {
         channel.runPendingTasks();
         outbound();
         Promise<AnyTlsStream> second = open(EXAMPLE, true);
+        channel.advanceTimeBy(750, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(outbound()).endsWith("08000000000000");
         serverSends("09000000000000"); // the answer to the probe: alive, still dialling
-        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        channel.advanceTimeBy(4250, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat(session.isOpen()).isTrue();
         assertThat(second.isDone()).isFalse();

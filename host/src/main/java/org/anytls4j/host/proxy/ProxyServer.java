@@ -1,7 +1,6 @@
 package org.anytls4j.host.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -19,6 +18,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.anytls4j.common.channel.ReceiveBuffers;
 import org.anytls4j.host.io.HostLoops;
 import org.anytls4j.common.relay.RelayHandler;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
@@ -76,10 +76,7 @@ public final class ProxyServer implements AutoCloseable {
                 .group(group)
                 .channel(HostLoops.serverSocketChannel(group))
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                // Bulk transfers read at least 16 KiB at a time (one TLS record's worth for the stream), small
-                // exchanges shrink the buffer again.
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 64 * 1024))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.forBulk())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {

@@ -49,7 +49,6 @@ final class TcpTunnel extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         Channel inbound = ctx.channel();
-        inbound.config().setAutoRead(false);
         Optional<NettyOutboundTransport> outbound = options.outbound();
         if (outbound.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, () -> "proxy '" + options.name()
@@ -61,6 +60,11 @@ final class TcpTunnel extends ChannelInboundHandlerAdapter {
         OpenRequest open = earlyDataRequest(outbound.get());
         opening = outbound.get().open(open, new OutboundInitializer(inbound, transportName, open),
                 inbound.eventLoop());
+        if (!opening.isDone()) {
+            // The client waits while the open is in flight. An open that completed at once (early data on a
+            // session of this loop) skips the pause and its two system calls.
+            inbound.config().setAutoRead(false);
+        }
         inbound.closeFuture().addListener(closed -> opening.cancel(false));
         opening.addListener(done -> {
             if (ctx.executor().inEventLoop()) {
