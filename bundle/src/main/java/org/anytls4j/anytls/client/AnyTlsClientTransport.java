@@ -61,8 +61,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * v2 destination and carries {@code TransportDatagram}s.
  *
  * <p><b>A dead pooled session costs at most one SYNACK timeout.</b> A reused session may have died silently (a NAT
- * forgot it, a laptop slept). On a v2 server its open goes out with a HeartRequest, and if nothing at all comes back
- * within {@code synackTimeout} the session is closed; if it closes for any reason before the SYNACK, likewise. The
+ * forgot it, a laptop slept). On a v2 server, an open that hears nothing for a quarter of {@code synackTimeout} sends a
+ * HeartRequest, and if nothing at all comes back within {@code synackTimeout} the session is closed; if it closes for any reason before the SYNACK, likewise. The
  * open then moves to a newly dialled session within what is left of its open timeout, and every session that was
  * idle when the dead one was taken is retired with it. So the worst-case extra delay of an open is
  * {@code synackTimeout} plus one new session (connect, TLS handshake, authentication), and only the first open after

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
@@ -39,7 +40,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
      * (a TLS ClientHello, an HTTP request) fits, so the usual early data never pauses the session, and a client
      * that sends more waits for the dial like before.
      */
-    static final int MAX_HELD_WHILE_CONNECTING = 64 * 1024;
+    static final int MAX_HELD_WHILE_CONNECTING = 16 * 1024;
 
     private final Bootstrap outbound;
     private final Duration connectTimeout;
@@ -48,6 +49,8 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
 
     private State state = State.READING_DESTINATION;
     private CompositeByteBuf received;
+    /** What the stream sent before it closed during the dial; delivered when the dial ends. */
+    private ByteBuf sentBeforeClose;
     private ScheduledFuture<?> destinationDeadline;
 
     ServerStreamHandler(Bootstrap outbound, Duration connectTimeout, ServerStats stats, UdpStreamHandlerFactory udp) {
@@ -140,7 +143,13 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                 .connect(destination);
         connect.addListener((ChannelFuture done) -> {
             if (state != State.CONNECTING) {
-                done.channel().close();
+                ByteBuf sent = sentBeforeClose;
+                sentBeforeClose = null;
+                if (sent != null) {
+                    deliverThenClose(done, sent);
+                } else {
+                    done.channel().close();
+                }
                 return;
             }
             if (!done.isSuccess()) {
@@ -168,12 +177,30 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
             stream.config().setAutoRead(true);
         });
         stream.closeFuture().addListener(closed -> {
-            if (state == State.CONNECTING) {
-                state = State.DONE;
-                connect.cancel(false);
-                connect.channel().close();
+            if (state != State.CONNECTING) {
+                return;
             }
+            state = State.DONE;
+            if (received != null && received.isReadable()) {
+                // The client sent, then closed (FIN) before the dial ended: what it sent still goes to the
+                // destination, as with the reference, which delivers a stream's data before its end.
+                sentBeforeClose = received;
+                received = null;
+                return;
+            }
+            connect.cancel(false);
+            connect.channel().close();
         });
+    }
+
+    /** Writes what a stream sent before it closed during the dial, then closes the upstream connection. */
+    private static void deliverThenClose(ChannelFuture dial, ByteBuf sent) {
+        if (dial.isSuccess()) {
+            dial.channel().writeAndFlush(sent).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            sent.release();
+            dial.channel().close();
+        }
     }
 
     private void fail(ChannelHandlerContext ctx, String error) {

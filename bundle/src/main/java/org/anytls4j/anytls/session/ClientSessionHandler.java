@@ -174,7 +174,8 @@ public final class ClientSessionHandler extends ControlFrameHandler {
      * client's Settings with its SYN and address as packet 1. Must run on the event loop.
      *
      * @param reused    whether earlier streams ran on this session (arms the SYNACK liveness check, §8.3)
-     * @param earlyData complete the open without waiting for the server
+     * @param earlyData complete the open without waiting for the server: on a fresh session, or on a reused one
+     *                  that heard from the server within {@link ClientSessionOptions#earlyDataWindow()}
      */
     public void openStream(InetSocketAddress destination, ChannelHandler handler, ByteBuf firstPayload,
                            boolean reused, long openTimeoutNanos, boolean earlyData, Promise<AnyTlsStream> promise) {

@@ -38,7 +38,7 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
 
     /** Whether a frame arrived within the last {@code windowNanos}; false when none ever did. */
     boolean heardWithin(long windowNanos) {
-        return framesReceived > 0 && now() - lastFrameNanos <= windowNanos;
+        return windowNanos > 0 && framesReceived > 0 && now() - lastFrameNanos <= windowNanos;
     }
 
     @Override

@@ -6,8 +6,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 
 /**
- * Frames written as one logical write, e.g. a SYN with its liveness probe: the padding layer shapes a logical write as
- * one packet, so frames that belong together travel in one of these. Owns its frames.
+ * Frames written as one logical write, e.g. the PSH frames of one stream write longer than a frame: the padding
+ * layer shapes a logical write as one packet, so frames that belong together travel in one of these. Owns its frames.
  */
 public final class FrameBatch extends AbstractReferenceCounted {
     private final List<Frame> frames;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,17 +23,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServerStreamHandlerTest {
     private static final InetSocketAddress DESTINATION = InetSocketAddress.createUnresolved("example.com", 443);
     private EmbeddedChannel stream;
+    private EmbeddedChannel upstream;
+    private Promise<InetSocketAddress> resolution;
 
     @AfterEach
     void tearDown() {
         if (stream != null) {
             stream.finishAndReleaseAll();
         }
+        if (resolution != null && !resolution.isDone()) {
+            // A dial still running ends, as a real one does at its connect timeout, and releases what it held.
+            resolution.setFailure(new UnknownHostException("the test is over"));
+            if (stream != null) {
+                stream.runPendingTasks();
+            }
+        }
+        if (upstream != null) {
+            upstream.finishAndReleaseAll();
+        }
     }
 
     @Test
     void earlyDataWhileTheDestinationIsDialledIsHeldWithoutPausingTheSessionUpToItsBound() {
-        stream = new EmbeddedChannel(new ServerStreamHandler(dialThatNeverCompletes(), Duration.ofSeconds(10),
+        stream = new EmbeddedChannel(new ServerStreamHandler(dialWaitingForTheTest(), Duration.ofSeconds(10),
                 new ServerStats(), null));
         ByteBuf address = Unpooled.buffer();
         SocksAddress.encode(address, DESTINATION);
@@ -46,10 +59,53 @@ class ServerStreamHandlerTest {
         assertThat(stream.isOpen()).isTrue();
     }
 
-    /** Outbound connections whose name resolution never ends: the stream stays in its dial. */
-    private static Bootstrap dialThatNeverCompletes() {
+    @Test
+    void whatAStreamSentBeforeItClosedDuringTheDialStillReachesTheDestination() {
+        stream = new EmbeddedChannel(new ServerStreamHandler(dialWaitingForTheTest(), Duration.ofSeconds(10),
+                new ServerStats(), null));
+        ByteBuf address = Unpooled.buffer();
+        SocksAddress.encode(address, DESTINATION);
+        stream.writeInbound(address, Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
+        stream.close(); // the client's FIN, before the dial ended
+
+        resolution.setSuccess(new InetSocketAddress("127.0.0.1", 443));
+        stream.runPendingTasks();
+        upstream.runPendingTasks();
+
+        ByteBuf delivered = upstream.readOutbound();
+        assertThat(delivered).isNotNull();
+        byte[] bytes = new byte[delivered.readableBytes()];
+        delivered.readBytes(bytes).release();
+        assertThat(bytes).containsExactly(1, 2, 3);
+        assertThat(upstream.isOpen()).as("closed after the delivery").isFalse();
+    }
+
+    @Test
+    void aSuccessfulDialResumesReadingAndPassesTheHeldBytesOn() {
+        stream = new EmbeddedChannel(new ServerStreamHandler(dialWaitingForTheTest(), Duration.ofSeconds(10),
+                new ServerStats(), null));
+        ByteBuf address = Unpooled.buffer();
+        SocksAddress.encode(address, DESTINATION);
+        stream.writeInbound(address, Unpooled.wrappedBuffer(new byte[ServerStreamHandler.MAX_HELD_WHILE_CONNECTING]));
+        assertThat(stream.config().isAutoRead()).isFalse();
+
+        resolution.setSuccess(new InetSocketAddress("127.0.0.1", 443));
+        stream.runPendingTasks();
+        upstream.runPendingTasks();
+
+        assertThat(stream.config().isAutoRead()).isTrue();
+        ByteBuf delivered = upstream.readOutbound();
+        assertThat(delivered.readableBytes()).isEqualTo(ServerStreamHandler.MAX_HELD_WHILE_CONNECTING);
+        delivered.release();
+    }
+
+    /** Outbound whose name resolution ends when the test completes {@link #resolution}. */
+    private Bootstrap dialWaitingForTheTest() {
         return new Bootstrap()
-                .channelFactory(() -> new EmbeddedChannel(false, false))
+                .channelFactory(() -> {
+                    upstream = new EmbeddedChannel(false, false);
+                    return upstream;
+                })
                 .resolver(new AddressResolverGroup<InetSocketAddress>() {
                     @Override
                     public AddressResolver<InetSocketAddress> getResolver(EventExecutor executor) {
@@ -66,7 +122,7 @@ class ServerStreamHandlerTest {
 
                             @Override
                             protected void doResolve(InetSocketAddress unresolved, Promise<InetSocketAddress> promise) {
-                                // never completes
+                                resolution = promise;
                             }
 
                             @Override
