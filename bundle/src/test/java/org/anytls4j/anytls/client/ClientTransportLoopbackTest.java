@@ -320,7 +320,7 @@ class ClientTransportLoopbackTest {
     }
 
     @Test
-    void anIdleSessionOnAnotherLoopIsReusedRatherThanDiallingANewOne() throws Exception {
+    void anIdleSessionOnAnotherLoopIsReusedAtOnceAndASessionIsDialledOnTheWantedLoopForNextTime() throws Exception {
         transport(PoolOptions.defaults(), "pw");
         EventLoop first = io.group().next();
         EventLoop second = io.group().next();
@@ -334,8 +334,13 @@ class ClientTransportLoopbackTest {
         assertThat(onSecond.eventLoop()).as("the session in hand, not a new handshake").isSameAs(first);
         assertThat(onSecond.attr(TransportAttributes.SESSION_ID).get())
                 .isEqualTo(onFirst.attr(TransportAttributes.SESSION_ID).get());
-        assertThat(transport.stats().sessionsOpened()).isEqualTo(1);
-        onSecond.close();
+        onSecond.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        // Meanwhile a session was dialled on the second loop, so its next stream stays on its own thread.
+        awaitIdle(2);
+        Channel again = openOn(second);
+        assertThat(again.eventLoop()).isSameAs(second);
+        assertThat(transport.stats().sessionsOpened()).as("one session per loop that opens streams").isEqualTo(2);
+        again.close();
     }
 
     @Test

@@ -77,8 +77,17 @@ class ClientReplayTest {
             assertThat(client.closedStreams()).as("stream 1 ended by the server's FIN").containsExactly(1);
             assertThat(finStreamIds(replay)).as("no FIN echo for the server's FIN sid=1").isEmpty();
 
-            client.advanceTimeBy(Duration.ofMillis(2999));
-            assertThat(client.isSessionOpen()).isTrue();
+            // Unlike the reference, ours asks before it gives up: after a quiet quarter of the 3 s, a HeartRequest
+            // (shaped like any write of its packet number; the reference never made that draw).
+            client.random().plan(scheme.get(), replay.nextPacketNumber(), List.of());
+            client.advanceTimeBy(Duration.ofMillis(749));
+            assertThat(client.writtenRecords()).isEmpty();
+            client.advanceTimeBy(Duration.ofMillis(1));
+            assertThat(WireFrame.decodeAll(ClientReplay.concat(client.writtenRecords())).stream()
+                    .filter(frame -> !frame.isWaste()).toList())
+                    .containsExactly(new WireFrame(Command.HEART_REQUEST, 0, new byte[0]));
+            client.advanceTimeBy(Duration.ofMillis(2249));
+            assertThat(client.isSessionOpen()).as("closed by %s", client.sessionClosures()).isTrue();
             client.advanceTimeBy(Duration.ofMillis(1));
             assertThat(client.isSessionOpen()).as("the 3 s SYNACK watchdog closed the session").isFalse();
             assertThat(client.writtenRecords()).as("a session close sends no FIN").isEmpty();

@@ -124,11 +124,15 @@ class KarafOperabilityIT {
                 .password = $[env:ANYTLS_IT_PASSWORD]
                 insecure = true
                 """.formatted(serverPort));
+        // Confirmed opens: the tests below count failure replies and their log lines, and with early data (the
+        // default) a refused destination on a session that was just busy is answered with success and reported
+        // as a late failure instead (docs/host.md, "Early data").
         writeCfg("org.anytls4j.host-it.cfg", """
                 name = it
                 listenAddress = 127.0.0.1
                 port = %d
                 outbound.target = (transport.name=default)
+                earlyData = false
                 """.formatted(hostPort));
         await("an echo through the host's SOCKS5 port").atMost(STEP).pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions().untilAsserted(() -> assertEcho("first"));

@@ -32,7 +32,19 @@ final class PoolDials<S extends PooledSession> {
 
     /** A dial for an acquire waiting on {@code waiting}. */
     PendingDial<S> forAcquire(CompletableFuture<Lease<S>> waiting, Object placement) {
-        PendingDial<S> dial = new PendingDial<>(++lastSequence, waiting, placement);
+        PendingDial<S> dial = new PendingDial<>(++lastSequence, waiting, placement, false);
+        inFlight.add(dial);
+        return dial;
+    }
+
+    /** A background dial of a session for {@code placement}, unless one is already in flight; null then. */
+    PendingDial<S> forPlacement(Object placement) {
+        for (PendingDial<S> dial : inFlight) {
+            if (placement.equals(dial.placement)) {
+                return null;
+            }
+        }
+        PendingDial<S> dial = new PendingDial<>(++lastSequence, null, placement, false);
         inFlight.add(dial);
         return dial;
     }
@@ -42,7 +54,7 @@ final class PoolDials<S extends PooledSession> {
         int shortfall = warming.shortfall(options, fromCleanup, idle, live, inFlight.size());
         List<PendingDial<S>> started = new ArrayList<>(shortfall);
         for (int i = 0; i < shortfall; i++) {
-            PendingDial<S> dial = new PendingDial<>(++lastSequence, null, null);
+            PendingDial<S> dial = new PendingDial<>(++lastSequence, null, null, true);
             inFlight.add(dial);
             warming.dialStarted();
             started.add(dial);
@@ -76,6 +88,9 @@ final class PoolDials<S extends PooledSession> {
                 LOG.log(System.Logger.Level.WARNING, "warm dial of session #" + dial.sequence + " failed ("
                         + cause + "); warming resumes at the next cleanup");
             }
+        } else if (dial.isBackground()) {
+            LOG.log(System.Logger.Level.DEBUG, "placement dial of session #" + dial.sequence + " failed (" + cause
+                    + ")");
         } else if (!dial.settled) {
             dial.settled = true;
             counters.acquireFailed();
@@ -87,7 +102,7 @@ final class PoolDials<S extends PooledSession> {
     /** The pool closed: every acquire still waiting for a dial fails with {@code SHUT_DOWN}. */
     void failWaitingOnShutdown(PoolCounters counters, PoolActions<S> actions) {
         for (PendingDial<S> dial : inFlight) {
-            if (!dial.isWarm() && !dial.settled) {
+            if (!dial.isBackground() && !dial.settled) {
                 dial.settled = true;
                 counters.acquireFailed();
                 actions.fail(dial.waiting, new PoolException(PoolException.Kind.SHUT_DOWN,

@@ -121,6 +121,9 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
             PoolBooks.lease(reusable);
             counters.granted(true);
             actions.grant(result, new Lease<>(this, reusable.session, reusable.sequence, true, now));
+            if (placement != null && !preferred.test(reusable.session)) {
+                dialForPlacementLocked(placement, actions);
+            }
             return;
         }
         int max = options.maxSessions();
@@ -132,6 +135,23 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
             return;
         }
         actions.dial(dials.forAcquire(result, placement));
+    }
+
+    /**
+     * An acquirer that wanted its session at {@code placement} got one from elsewhere (a session in hand beats a new
+     * handshake): a session is dialled there in the background, within {@code maxSessions}, so that the next
+     * acquire from there finds one. A client transport thereby ends with a session on each of the host's loops
+     * that opens streams, and its streams stop crossing threads.
+     */
+    private void dialForPlacementLocked(Object placement, PoolActions<S> actions) {
+        int max = options.maxSessions();
+        if (max > 0 && books.liveCount() + dials.inFlight() >= max) {
+            return;
+        }
+        PendingDial<S> dial = dials.forPlacement(placement);
+        if (dial != null) {
+            actions.dial(dial);
+        }
     }
 
     private PoolEntry<S> takeIdleLocked(long now, Predicate<? super S> preferred, PoolActions<S> actions) {
@@ -332,8 +352,8 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
                 books.closeUnpooled(session, CloseCause.ERROR, dial.sequence, actions);
                 dials.failed(dial, new IllegalStateException("session #" + dial.sequence
                         + " was no longer usable when its dial completed"), false, counters, actions);
-            } else if (dial.isWarm()) {
-                if (options.disableReuse()) { // reuse got disabled while the warm dial ran
+            } else if (dial.isBackground()) {
+                if (options.disableReuse()) { // reuse got disabled while the background dial ran
                     books.closeUnpooled(session, CloseCause.REUSE_DISABLED, dial.sequence, actions);
                 } else {
                     books.addIdle(session, dial.sequence, now);
