@@ -4,39 +4,35 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.resolver.AbstractAddressResolver;
-import io.netty.resolver.AddressResolver;
-import io.netty.resolver.AddressResolverGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Promise;
 import org.anytls4j.anytls.wire.SocksAddress;
+import org.anytls4j.testkit.ScriptedResolvers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** A server stream while its destination is dialled: the lookup waits until the test completes {@link #lookup}. */
 class ServerStreamHandlerTest {
     private static final InetSocketAddress DESTINATION = InetSocketAddress.createUnresolved("example.com", 443);
     private EmbeddedChannel stream;
     private EmbeddedChannel upstream;
-    private Promise<InetSocketAddress> resolution;
+    private Promise<InetAddress> lookup;
 
     @AfterEach
     void tearDown() {
         if (stream != null) {
             stream.finishAndReleaseAll();
         }
-        if (resolution != null && !resolution.isDone()) {
+        if (lookup != null && !lookup.isDone()) {
             // A dial still running ends, as a real one does at its connect timeout, and releases what it held.
-            resolution.setFailure(new UnknownHostException("the test is over"));
-            if (stream != null) {
-                stream.runPendingTasks();
-            }
+            lookup.setFailure(new UnknownHostException("the test is over"));
+            stream.runPendingTasks();
         }
         if (upstream != null) {
             upstream.finishAndReleaseAll();
@@ -45,12 +41,7 @@ class ServerStreamHandlerTest {
 
     @Test
     void earlyDataWhileTheDestinationIsDialledIsHeldWithoutPausingTheSessionUpToItsBound() {
-        stream = new EmbeddedChannel(new ServerStreamHandler(dialWaitingForTheTest(), Duration.ofSeconds(10),
-                new ServerStats(), null));
-        ByteBuf address = Unpooled.buffer();
-        SocksAddress.encode(address, DESTINATION);
-
-        stream.writeInbound(address, Unpooled.wrappedBuffer(new byte[ServerStreamHandler.MAX_HELD_WHILE_CONNECTING - 1]));
+        dialWith(new byte[ServerStreamHandler.MAX_HELD_WHILE_CONNECTING - 1]);
         assertThat(stream.config().isAutoRead()).as("a first flight below the bound keeps the session reading")
                 .isTrue();
 
@@ -61,16 +52,10 @@ class ServerStreamHandlerTest {
 
     @Test
     void whatAStreamSentBeforeItClosedDuringTheDialStillReachesTheDestination() {
-        stream = new EmbeddedChannel(new ServerStreamHandler(dialWaitingForTheTest(), Duration.ofSeconds(10),
-                new ServerStats(), null));
-        ByteBuf address = Unpooled.buffer();
-        SocksAddress.encode(address, DESTINATION);
-        stream.writeInbound(address, Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
+        dialWith(new byte[] {1, 2, 3});
         stream.close(); // the client's FIN, before the dial ended
 
-        resolution.setSuccess(new InetSocketAddress("127.0.0.1", 443));
-        stream.runPendingTasks();
-        upstream.runPendingTasks();
+        connect();
 
         ByteBuf delivered = upstream.readOutbound();
         assertThat(delivered).isNotNull();
@@ -82,16 +67,10 @@ class ServerStreamHandlerTest {
 
     @Test
     void aSuccessfulDialResumesReadingAndPassesTheHeldBytesOn() {
-        stream = new EmbeddedChannel(new ServerStreamHandler(dialWaitingForTheTest(), Duration.ofSeconds(10),
-                new ServerStats(), null));
-        ByteBuf address = Unpooled.buffer();
-        SocksAddress.encode(address, DESTINATION);
-        stream.writeInbound(address, Unpooled.wrappedBuffer(new byte[ServerStreamHandler.MAX_HELD_WHILE_CONNECTING]));
+        dialWith(new byte[ServerStreamHandler.MAX_HELD_WHILE_CONNECTING]);
         assertThat(stream.config().isAutoRead()).isFalse();
 
-        resolution.setSuccess(new InetSocketAddress("127.0.0.1", 443));
-        stream.runPendingTasks();
-        upstream.runPendingTasks();
+        connect();
 
         assertThat(stream.config().isAutoRead()).isTrue();
         ByteBuf delivered = upstream.readOutbound();
@@ -99,39 +78,25 @@ class ServerStreamHandlerTest {
         delivered.release();
     }
 
-    /** Outbound whose name resolution ends when the test completes {@link #resolution}. */
-    private Bootstrap dialWaitingForTheTest() {
-        return new Bootstrap()
+    /** A stream whose first payload is {@link #DESTINATION} followed by {@code earlyData}: its dial starts. */
+    private void dialWith(byte[] earlyData) {
+        Bootstrap outbound = new Bootstrap()
                 .channelFactory(() -> {
                     upstream = new EmbeddedChannel(false, false);
                     return upstream;
                 })
-                .resolver(new AddressResolverGroup<InetSocketAddress>() {
-                    @Override
-                    public AddressResolver<InetSocketAddress> getResolver(EventExecutor executor) {
-                        return newResolver(executor); // the group's cache needs a loop that can terminate
-                    }
+                .resolver(new ScriptedResolvers(address -> lookup = address));
+        stream = new EmbeddedChannel(new ServerStreamHandler(outbound, Duration.ofSeconds(10), new ServerStats(),
+                null));
+        ByteBuf address = Unpooled.buffer();
+        SocksAddress.encode(address, DESTINATION);
+        stream.writeInbound(address, Unpooled.wrappedBuffer(earlyData));
+    }
 
-                    @Override
-                    protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
-                        return new AbstractAddressResolver<InetSocketAddress>(executor) {
-                            @Override
-                            protected boolean doIsResolved(InetSocketAddress address) {
-                                return !address.isUnresolved();
-                            }
-
-                            @Override
-                            protected void doResolve(InetSocketAddress unresolved, Promise<InetSocketAddress> promise) {
-                                resolution = promise;
-                            }
-
-                            @Override
-                            protected void doResolveAll(InetSocketAddress unresolved,
-                                                        Promise<List<InetSocketAddress>> promise) {
-                                // never completes
-                            }
-                        };
-                    }
-                });
+    /** The lookup answers; the embedded upstream connects at once. */
+    private void connect() {
+        lookup.setSuccess(InetAddress.getLoopbackAddress());
+        stream.runPendingTasks();
+        upstream.runPendingTasks();
     }
 }

@@ -7,12 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.resolver.AbstractAddressResolver;
 import io.netty.resolver.AddressResolver;
-import io.netty.resolver.AddressResolverGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.anytls4j.host.testing.NioGroups;
 import org.anytls4j.testkit.BoundedWait;
+import org.anytls4j.testkit.ScriptedResolvers;
 import org.anytls4j.testkit.TcpEchoServer;
 import org.anytls4j.host.testing.UdpEchoServer;
 import org.anytls4j.transport.api.Destination;
@@ -262,42 +259,5 @@ class DirectTransportTest {
         assertThat(BoundedWait.done(flow.writeAndFlush(foreign)).cause()).hasMessageContaining("TransportDatagram");
         assertThat(foreign.refCnt()).isZero();
         flow.close();
-    }
-
-    /** A resolver group whose resolvers answer as the test scripts them. */
-    private static final class ScriptedResolvers extends AddressResolverGroup<InetSocketAddress> {
-        private final java.util.function.Consumer<Promise<InetAddress>> script;
-
-        ScriptedResolvers(java.util.function.Consumer<Promise<InetAddress>> script) {
-            this.script = script;
-        }
-
-        @Override
-        protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
-            return new AbstractAddressResolver<InetSocketAddress>(executor) {
-                @Override
-                protected boolean doIsResolved(InetSocketAddress address) {
-                    return !address.isUnresolved();
-                }
-
-                @Override
-                protected void doResolve(InetSocketAddress unresolved, Promise<InetSocketAddress> promise) {
-                    Promise<InetAddress> address = executor().newPromise();
-                    address.addListener(done -> {
-                        if (done.isSuccess()) {
-                            promise.setSuccess(new InetSocketAddress(address.getNow(), unresolved.getPort()));
-                        } else {
-                            promise.setFailure(done.cause());
-                        }
-                    });
-                    script.accept(address);
-                }
-
-                @Override
-                protected void doResolveAll(InetSocketAddress unresolved, Promise<List<InetSocketAddress>> promise) {
-                    promise.setFailure(new UnsupportedOperationException("resolveAll"));
-                }
-            };
-        }
     }
 }
