@@ -415,15 +415,18 @@ session_count() {
 }
 
 THROUGHPUT_CASES=("down1 down 1" "up1 up 1" "down8 down 8" "up8 up 8")
+readonly WARM_UP_OPENS=1000
 ROUND=0
 say "session count of the short-connection test (fresh clients)"
 for chain in "${CHAINS[@]}"; do session_count "$chain"; done
 
-say "warm-up: one small round of every case through every chain (not recorded)"
+# The opens of the warm-up are many so that the JIT has compiled the JVM's open path before anything is measured, as
+# in a proxy that has run for a while (a few seconds per chain; Go's binaries need no warm-up, and get the same).
+say "warm-up: one small round of every case through every chain, and $WARM_UP_OPENS opens (not recorded)"
 for chain in "${CHAINS[@]}"; do
     "$LOADGEN" run -socks "127.0.0.1:${SOCKS[$chain]}" -target "127.0.0.1:$SINK" -mode down -mib 64 -streams 8 >/dev/null
     "$LOADGEN" run -socks "127.0.0.1:${SOCKS[$chain]}" -target "127.0.0.1:$SINK" -mode up -mib 64 -streams 8 >/dev/null
-    "$LOADGEN" open -socks "127.0.0.1:${SOCKS[$chain]}" -target "127.0.0.1:$SINK" -n 50 -pause 1ms >/dev/null
+    "$LOADGEN" open -socks "127.0.0.1:${SOCKS[$chain]}" -target "127.0.0.1:$SINK" -n "$WARM_UP_OPENS" -pause 1ms >/dev/null
 done
 
 started=$SECONDS

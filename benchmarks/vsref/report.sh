@@ -48,7 +48,8 @@ Written by \`benchmarks/run-vs-reference.sh\` (replaced on every run with \`--up
 Date: $(date -u '+%Y-%m-%d %H:%M UTC'). Commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)').
 Command: \`$COMMAND_LINE\` (took $(((SECONDS + 59) / 60)) min, build and Karaf start included) — $ROUNDS rounds, the chains taking turns (the first one changes every round), medians
 shown; $MIB MiB per throughput case (8 streams: $((MIB / 8)) MiB each); $OPENS warm opens and reused-connection
-requests per round, $((OPENS / 3)) cold opens and new-connection requests. All on 127.0.0.1, driven by \`loadgen\`
+requests per round, $((OPENS / 3)) cold opens and new-connection requests, after a warm-up of one small round of every
+case and $WARM_UP_OPENS opens per chain (not recorded; the JVM's JIT compiles the open path). All on 127.0.0.1, driven by \`loadgen\`
 through each chain's SOCKS5 port; the destination is \`loadgen sink\` (the TTFB tests: a small HTTP-shaped responder
 that answers a header and a 1 KiB body in two writes, TCP_NODELAY set).
 

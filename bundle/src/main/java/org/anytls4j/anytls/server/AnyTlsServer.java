@@ -12,7 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import org.anytls4j.common.channel.ReceiveBuffers;
+import org.anytls4j.common.channel.BulkSockets;
 import org.anytls4j.anytls.io.IoRuntime;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.session.FallbackHandler;
@@ -110,7 +110,8 @@ public final class AnyTlsServer implements AutoCloseable {
                 .channel(config.io.serverSocketChannel())
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.forBulk())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, BulkSockets.receiveBuffers())
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, BulkSockets.writeWaterMark())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -156,7 +157,8 @@ public final class AnyTlsServer implements AutoCloseable {
                 .resolver(config.io.resolver())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.forBulk())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, BulkSockets.receiveBuffers())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, BulkSockets.writeWaterMark())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout.toMillis());
         return new ServerStreamHandler(outbound, config.connectTimeout, activity.stats(), config.udp);
     }

@@ -15,7 +15,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import org.anytls4j.common.channel.ReceiveBuffers;
+import org.anytls4j.common.channel.BulkSockets;
 import org.anytls4j.anytls.padding.PaddingScheme;
 import org.anytls4j.anytls.wire.AuthBlock;
 import org.anytls4j.transport.api.TransportException;
@@ -60,7 +60,8 @@ public final class ClientSessionConnector {
         this.bootstrap = bootstrap.clone()
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.forBulk())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, BulkSockets.receiveBuffers())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, BulkSockets.writeWaterMark())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         connectTimeout.toMillis()));
         this.server = Objects.requireNonNull(server, "server");

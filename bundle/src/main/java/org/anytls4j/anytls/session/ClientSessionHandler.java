@@ -276,9 +276,11 @@ public final class ClientSessionHandler extends ControlFrameHandler {
 
         @Override
         public void streamClosed(AnyTlsStreamChannel stream) {
-            TransportException cause = closeCause() != null ? closeCause()
-                    : SessionErrors.cancelled(options.transportName(), "the stream closed before it opened");
-            PendingOpen.fail(stream, cause);
+            PendingOpen pending = PendingOpen.take(stream);
+            if (pending != null) { // built only then: an exception's stack trace costs more than the close itself
+                pending.promise.tryFailure(closeCause() != null ? closeCause()
+                        : SessionErrors.cancelled(options.transportName(), "the stream closed before it opened"));
+            }
             if (closeCause() == null) {
                 listener.streamClosed(ClientSessionHandler.this, stream);
                 if (closeWhenStreamsEnd != null && streams.streamCount() == 0) {

@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.anytls4j.common.channel.ReceiveBuffers;
+import org.anytls4j.common.channel.BulkSockets;
 import org.anytls4j.host.io.HostLoops;
 import org.anytls4j.common.relay.RelayHandler;
 import org.anytls4j.transport.api.netty.NettyOutboundTransport;
@@ -76,7 +76,8 @@ public final class ProxyServer implements AutoCloseable {
                 .group(group)
                 .channel(HostLoops.serverSocketChannel(group))
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.forBulk())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, BulkSockets.receiveBuffers())
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, BulkSockets.writeWaterMark())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
