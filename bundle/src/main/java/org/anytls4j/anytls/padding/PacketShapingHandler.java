@@ -23,20 +23,21 @@ import org.anytls4j.anytls.tls.WholeRecord;
  */
 public final class PacketShapingHandler extends ChannelOutboundHandlerAdapter {
     private final PacketShaper shaper;
+    /**
+     * Packet 1 while it is coalesced; made at the first write, so that a session that never writes (a warm one
+     * still idle when its framework stops and its event loop ends before the close runs) holds no buffer.
+     */
     private CompositeByteBuf firstPacket;
     private boolean coalescing = true;
+    private boolean removed;
 
     public PacketShapingHandler(PacketShaper shaper) {
         this.shaper = shaper;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        firstPacket = ctx.alloc().compositeBuffer();
-    }
-
-    @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        removed = true;
         if (firstPacket != null) {
             firstPacket.release();
             firstPacket = null;
@@ -51,10 +52,13 @@ public final class PacketShapingHandler extends ChannelOutboundHandlerAdapter {
         }
         ByteBuf write = (ByteBuf) msg;
         if (coalescing) {
-            if (firstPacket == null) {
+            if (removed) {
                 ReferenceCountUtil.safeRelease(write);
                 promise.tryFailure(new IllegalStateException("the shaping handler was removed"));
                 return;
+            }
+            if (firstPacket == null) {
+                firstPacket = ctx.alloc().compositeBuffer();
             }
             firstPacket.addComponent(true, write);
             promise.trySuccess();
