@@ -134,14 +134,19 @@ public final class GroupTransport implements NettyOutboundTransport, TransportGr
             carried.retainAll(member.transport().networks());
             offered.retainAll(member.transport().capabilities());
         }
+        // Failover moves an open that fails before it is confirmed; an early-data open is handed out unconfirmed,
+        // so a group never offers early data and opens its members confirmed (see open).
+        offered.remove(Capability.EARLY_DATA);
         networks = sorted.isEmpty() ? Set.of() : Collections.unmodifiableSet(carried);
         capabilities = sorted.isEmpty() ? Set.of() : Collections.unmodifiableSet(offered);
     }
 
     @Override
     public Future<Channel> open(OpenRequest request, ChannelHandler handler, EventLoop preferredLoop) {
-        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(handler, "handler");
+        if (Objects.requireNonNull(request, "request").earlyData()) {
+            request = request.toBuilder().earlyData(false).build(); // see rebuild: members confirm, so failover works
+        }
         EventExecutor executor = preferredLoop != null ? preferredLoop : GlobalEventExecutor.INSTANCE;
         Promise<Channel> result = executor.newPromise();
         counters.attempted();

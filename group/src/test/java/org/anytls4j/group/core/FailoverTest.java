@@ -177,6 +177,22 @@ class FailoverTest extends GroupFixture {
     }
 
     @Test
+    void aGroupNeverOffersEarlyDataAndOpensItsMembersConfirmedSoThatAFailedOpenCanMove() {
+        Set<Capability> early = Set.of(Capability.HALF_CLOSE, Capability.EARLY_DATA);
+        FakeMember a = member("a").capabilities(early).down(Reason.UPSTREAM_UNREACHABLE, Phase.CARRIER_CONNECT);
+        FakeMember b = member("b").capabilities(early);
+        GroupTransport group = group(s -> s.memberOrder(List.of("a", "b")), b, a);
+        assertThat(group.capabilities()).containsExactly(Capability.HALF_CLOSE);
+
+        Future<Channel> open = group.open(request("x.test", Duration.ofSeconds(10)).toBuilder().earlyData(true)
+                .build(), new RecordingHandler(), loop);
+
+        assertThat(memberOf(open)).isEqualTo("b");
+        assertThat(a.opens).singleElement().satisfies(request -> assertThat(request.earlyData()).isFalse());
+        assertThat(b.opens).singleElement().satisfies(request -> assertThat(request.earlyData()).isFalse());
+    }
+
+    @Test
     void aCancelledOpenCancelsTheMembersAttempt() {
         FakeMember a = member("a").hangs();
         GroupTransport group = group(s -> s, a);
