@@ -77,7 +77,7 @@ class DeadPooledSessionTest {
         echoOnce(); // learns that the server speaks v2
         // The warm sessions and the one that served the first request, all idle (warming replaced any it used).
         awaitTrue(() -> transport.poolStats().idleSessions() == WARM + 1
-                && transport.poolStats().dialingSessions() == 0);
+                && transport.poolStats().dialingSessions() == 0 && everyClientByteReachedTheServer());
 
         relay.blackholeExisting();
         List<Duration> took = new ArrayList<>();
@@ -100,7 +100,7 @@ class DeadPooledSessionTest {
         relay = new CuttableRelay(io, server.localAddress());
         transport = transport(PoolOptions.defaults());
         echoOnce();
-        awaitTrue(() -> transport.poolStats().idleSessions() == 1);
+        awaitTrue(() -> transport.poolStats().idleSessions() == 1 && everyClientByteReachedTheServer());
 
         relay.resetExistingOnData(); // the server restarted while the session was idle
         Duration took = echoOnce();
@@ -116,7 +116,7 @@ class DeadPooledSessionTest {
         relay = new CuttableRelay(io, server.localAddress());
         transport = transport(PoolOptions.defaults());
         echoOnce();
-        awaitTrue(() -> transport.poolStats().idleSessions() == 1);
+        awaitTrue(() -> transport.poolStats().idleSessions() == 1 && everyClientByteReachedTheServer());
 
         relay.resetAll(); // the pooled session dies at its next open, and so does every new one
         Future<Channel> open = transport.open(OpenRequest.tcp(Destination.of(echo.address())).build(),
@@ -141,6 +141,14 @@ class DeadPooledSessionTest {
         assertThat(handler.done().get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).containsExactly(7, 9);
         assertThat(open.getNow().close().await(WAIT.toMillis())).isTrue();
         return took;
+    }
+
+    /**
+     * The first request's last bytes (its stream's FIN) went through the relay: the server closed the stream. Only
+     * then may a test cut the relay, or those bytes in flight would trip the cut before the open under test.
+     */
+    private static boolean everyClientByteReachedTheServer() {
+        return server.stats().streamsActive() == 0;
     }
 
     private long extra(String name) {

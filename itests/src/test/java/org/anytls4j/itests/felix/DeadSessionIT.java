@@ -65,8 +65,9 @@ class DeadSessionIT extends FelixIT {
         echoThrough(host, "before"); // the client learns that the server speaks v2
         // All idle: the warm sessions (warming replaced the one the request used), that one, and the session dialled
         // on the host's loop because the request had to take one from the transport's loops (loop affinity).
+        // The request's last bytes (its stream's FIN) must have passed the relay before the cut: the server closed it.
         await().atMost(TIMEOUT).until(() -> transport.stats().sessionsIdle() == WARM + 2
-                && transport.stats().sessionsActive() == 0);
+                && transport.stats().sessionsActive() == 0 && server.stats().streamsActive() == 0);
         long idleBefore = transport.stats().sessionsIdle();
 
         relay.blackholeExisting();
@@ -91,7 +92,8 @@ class DeadSessionIT extends FelixIT {
                 peers.pki()));
         InetSocketAddress host = listen("socks-restart", "restart");
         echoThrough(host, "before");
-        await().atMost(TIMEOUT).until(() -> transport.stats().sessionsIdle() == 1);
+        await().atMost(TIMEOUT).until(() -> transport.stats().sessionsIdle() == 1
+                && server.stats().streamsActive() == 0);
 
         relay.resetExistingOnData(); // the server restarted while the session sat idle
 
