@@ -7,7 +7,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandle;
@@ -24,6 +23,8 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+
+import org.anytls4j.common.io.EpollLoops;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -51,24 +52,17 @@ public final class IoRuntime implements AutoCloseable {
     private LoopIo foreignNio;
 
     private IoRuntime(Kind requested, int threads, String name) {
-        boolean epoll = requested == Kind.EPOLL || requested == Kind.AUTO && epollAvailable();
-        if (requested == Kind.EPOLL && !epollAvailable()) {
+        boolean epoll = requested == Kind.EPOLL || requested == Kind.AUTO && EpollLoops.available();
+        if (requested == Kind.EPOLL && !EpollLoops.available()) {
             throw new IllegalStateException("the epoll transport is not available here: " + Epoll.unavailabilityCause());
         }
         DefaultThreadFactory threadFactory = new DefaultThreadFactory(name, true);
-        EventLoopGroup epollGroup = null;
-        if (epoll) {
-            try {
-                epollGroup = new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory());
-            } catch (Throwable unusable) {
-                // The library loaded but cannot be used here (seen when another class loader of the same JVM
-                // loaded it first, as in OSGi frameworks sharing Netty): NIO works everywhere.
-                if (requested == Kind.EPOLL) {
-                    throw new IllegalStateException("the epoll transport cannot be used here", unusable);
-                }
-                LOG.log(System.Logger.Level.WARNING, "epoll unusable, using NIO: {0}", unusable.toString());
+        EventLoopGroup epollGroup = !epoll ? null : EpollLoops.newGroupOrNull(threads, threadFactory, unusable -> {
+            if (requested == Kind.EPOLL) {
+                throw new IllegalStateException("the epoll transport cannot be used here", unusable);
             }
-        }
+            LOG.log(System.Logger.Level.WARNING, "epoll unusable, using NIO: {0}", unusable.toString());
+        });
         if (epollGroup != null) {
             this.group = epollGroup;
             this.socketChannel = EpollSocketChannel.class;
@@ -125,15 +119,6 @@ public final class IoRuntime implements AutoCloseable {
 
     public static IoRuntime create() {
         return create(Kind.AUTO, 0, "anytls4j-io");
-    }
-
-    private static boolean epollAvailable() {
-        try {
-            return Epoll.isAvailable();
-        } catch (Throwable notThere) {
-            // No native library (other OS, or the fragment is not installed in OSGi): NIO it is.
-            return false;
-        }
     }
 
     public EventLoopGroup group() {

@@ -2,18 +2,15 @@ package org.anytls4j.host.io;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.anytls4j.common.io.EpollLoops;
 
 import java.util.concurrent.ThreadFactory;
 
@@ -29,28 +26,21 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class HostLoops {
     private static final System.Logger LOG = System.getLogger(HostLoops.class.getName());
-    private static final boolean EPOLL = epollLoads();
 
     private HostLoops() {
     }
 
     /** Loops of the best I/O implementation here; {@code threads} 0 = Netty's default (twice the cores). */
     public static EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
-        if (EPOLL) {
-            try {
-                return new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory());
-            } catch (Throwable unusable) {
-                // The library loaded but cannot be used (seen when another class loader of the same JVM loaded it
-                // first, as in OSGi frameworks sharing a JVM): NIO works everywhere.
-                LOG.log(System.Logger.Level.WARNING, "epoll unusable, the host uses NIO: {0}", unusable.toString());
-            }
-        }
-        return new MultiThreadIoEventLoopGroup(threads, threadFactory, NioIoHandler.newFactory());
+        EventLoopGroup epoll = EpollLoops.newGroupOrNull(threads, threadFactory, unusable -> LOG.log(
+                System.Logger.Level.WARNING, "epoll unusable, the host uses NIO: {0}", unusable.toString()));
+        return epoll != null ? epoll
+                : new MultiThreadIoEventLoopGroup(threads, threadFactory, NioIoHandler.newFactory());
     }
 
     /** Whether {@code loop} is an epoll loop. */
     public static boolean runsEpoll(EventLoop loop) {
-        return EPOLL && loop instanceof IoEventLoop && ((IoEventLoop) loop).isCompatible(EpollIoHandle.class);
+        return EpollLoops.runs(loop);
     }
 
     /** The listening socket type for the loops of {@code group}. */
@@ -61,13 +51,5 @@ public final class HostLoops {
     /** The UDP socket type for {@code loop}. */
     public static Class<? extends DatagramChannel> datagramChannel(EventLoop loop) {
         return runsEpoll(loop) ? EpollDatagramChannel.class : NioDatagramChannel.class;
-    }
-
-    private static boolean epollLoads() {
-        try {
-            return Epoll.isAvailable();
-        } catch (Throwable notThere) {
-            return false; // no epoll classes or no native library: NIO
-        }
     }
 }

@@ -126,32 +126,30 @@ public final class SessionPool<S extends PooledSession> implements AutoCloseable
             }
             return;
         }
-        int max = options.maxSessions();
-        if (max > 0 && books.liveCount() + dials.inFlight() >= max) {
+        if (atMaxSessionsLocked()) {
             counters.acquireFailed();
             actions.fail(result, new PoolException(PoolException.Kind.EXHAUSTED,
-                    "session pool exhausted: maxSessions=" + max + " reached (" + books.liveCount() + " live, "
-                            + dials.inFlight() + " dialing, none idle)"));
+                    "session pool exhausted: maxSessions=" + options.maxSessions() + " reached ("
+                            + books.liveCount() + " live, " + dials.inFlight() + " dialing, none idle)"));
             return;
         }
         actions.dial(dials.forAcquire(result, placement));
     }
 
     /**
-     * An acquirer that wanted its session at {@code placement} got one from elsewhere (a session in hand beats a new
-     * handshake): a session is dialled there in the background, within {@code maxSessions}, so that the next
-     * acquire from there finds one. A client transport thereby ends with a session on each of the host's loops
-     * that opens streams, and its streams stop crossing threads.
+     * An acquirer that wanted its session at {@code placement} got one from elsewhere: a session is dialled there
+     * in the background, within {@code maxSessions}, so that the next acquire from there finds one.
      */
     private void dialForPlacementLocked(Object placement, PoolActions<S> actions) {
-        int max = options.maxSessions();
-        if (max > 0 && books.liveCount() + dials.inFlight() >= max) {
-            return;
-        }
-        PendingDial<S> dial = dials.forPlacement(placement);
+        PendingDial<S> dial = atMaxSessionsLocked() ? null : dials.forPlacement(placement);
         if (dial != null) {
             actions.dial(dial);
         }
+    }
+
+    private boolean atMaxSessionsLocked() { // maxSessions 0 = no limit
+        int max = options.maxSessions();
+        return max > 0 && books.liveCount() + dials.inFlight() >= max;
     }
 
     private PoolEntry<S> takeIdleLocked(long now, Predicate<? super S> preferred, PoolActions<S> actions) {
