@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.anytls4j.anytls.client.pool.CloseCause;
@@ -210,14 +211,17 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
     public Future<Channel> open(OpenRequest request, ChannelHandler handler, EventLoop preferredLoop) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(handler, "handler");
-        EventLoop loop = preferredLoop != null ? preferredLoop : io.group().next();
-        Promise<Channel> result = loop.newPromise();
         counters.opens.attempted();
         drain.taken();
         if (closed) {
-            fail(result, failures.closed());
-            return result;
+            // Not on this transport's loops: they may have stopped, and a stopped loop's promise tells no listener.
+            Promise<Channel> refused = (preferredLoop != null ? preferredLoop : GlobalEventExecutor.INSTANCE)
+                    .newPromise();
+            fail(refused, failures.closed());
+            return refused;
         }
+        EventLoop loop = preferredLoop != null ? preferredLoop : io.group().next();
+        Promise<Channel> result = loop.newPromise();
         boolean udp = request.network() == Network.UDP;
         TransportException unsendable = udp ? UdpRequestHeader.unsendable(request, name()) : null;
         if (unsendable != null) {
