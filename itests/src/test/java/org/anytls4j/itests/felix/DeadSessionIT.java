@@ -62,6 +62,9 @@ class DeadSessionIT extends FelixIT {
         NettyOutboundTransport transport = client("warm", ClientConfig.of("warm", relay.hostPort(), PASSWORD,
                 peers.pki()).set("warmIdleSessions", true).set("minIdleSessions", WARM));
         InetSocketAddress host = listen("socks-warm", "warm");
+        // The warm sessions first: a request that found none idle would dial its own on the host's loop while the
+        // warm dials were in flight, and the pool would settle one session short of the count below.
+        await().atMost(TIMEOUT).until(() -> transport.stats().sessionsIdle() == WARM);
         echoThrough(host, "before"); // the client learns that the server speaks v2
         // All idle: the warm sessions (warming replaced the one the request used), that one, and the session dialled
         // on the host's loop because the request had to take one from the transport's loops (loop affinity).
