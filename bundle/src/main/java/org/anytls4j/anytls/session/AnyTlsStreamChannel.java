@@ -12,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import org.anytls4j.common.channel.BulkSockets;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -370,6 +371,9 @@ final class AnyTlsStreamChannel extends LocalHalfCloseChannel implements AnyTlsS
     private final class StreamConfig extends DefaultChannelConfig {
         StreamConfig() {
             super(AnyTlsStreamChannel.this);
+            // A relay writes a whole read batch before it flushes; at Netty's 64 KiB a stream turned unwritable
+            // after one or two reads and paused its source every batch.
+            setWriteBufferWaterMark(BulkSockets.writeWaterMark());
         }
 
         @Override

@@ -170,11 +170,28 @@ class StreamWritePathTest {
     }
 
     @Test
+    void aStreamHoldsARelaysWholeReadBatchBeforeItTurnsUnwritable() {
+        client(NO_SHAPING);
+        AnyTlsStream stream = openStream(new Quiet());
+
+        stream.write(Unpooled.wrappedBuffer(new byte[200 * 1024])); // a batch of reads, not flushed yet
+        assertThat(stream.isWritable()).as("after 200 KiB").isTrue();
+        stream.write(Unpooled.wrappedBuffer(new byte[100 * 1024]));
+        assertThat(stream.isWritable()).as("after 300 KiB").isFalse();
+
+        stream.flush();
+        carrier.runPendingTasks();
+        assertThat(stream.isWritable()).as("flushed").isTrue();
+        assertThat(pshPayload(drainOutbound())).hasSize(300 * 1024);
+    }
+
+    @Test
     void aWriterDrivenByWritabilityGetsEverythingThroughEvenWhenItWritesWhileTheStreamFlushes() {
         client(NO_SHAPING);
         Pump pump = new Pump(200, 1000);
         AnyTlsStream stream = openStream(pump);
         carrier.config().setWriteBufferWaterMark(new WriteBufferWaterMark(2048, 4096));
+        stream.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8192, 16384)); // below the pump's 200 KB
         pump.start();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         for (int round = 0; round < 100 && wire.size() < pump.total(); round++) {

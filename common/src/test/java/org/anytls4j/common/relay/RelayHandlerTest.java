@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.local.LocalIoHandler;
@@ -107,5 +108,59 @@ class RelayHandlerTest {
         assertThat(closeRequested).isTrue();
         onStoppedLoop.set(false);
         peer.finishAndReleaseAll();
+    }
+
+    @Test
+    void aReadBatchThatFillsThePeerIsFlushedAtOnceAndTheSourceKeepsReading() {
+        EmbeddedChannel peer = new EmbeddedChannel();
+        peer.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        EmbeddedChannel self = new EmbeddedChannel(new RelayHandler(peer));
+
+        self.pipeline().fireChannelRead(Unpooled.wrappedBuffer(new byte[10]));
+        self.pipeline().fireChannelRead(Unpooled.wrappedBuffer(new byte[10])); // 20 unflushed bytes > 16
+
+        assertThat(self.config().isAutoRead()).as("source still reading").isTrue();
+        assertThat(peer.outboundMessages()).as("flushed before the batch ended").hasSize(2);
+        assertThat(peer.isWritable()).isTrue();
+        assertThat(peer.finishAndReleaseAll()).isTrue();
+        self.finishAndReleaseAll();
+    }
+
+    @Test
+    void aPeerStillFullAfterTheFlushPausesTheSourceUntilItDrains() {
+        HeldFlushes held = new HeldFlushes();
+        EmbeddedChannel peer = new EmbeddedChannel(held);
+        peer.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        EmbeddedChannel self = new EmbeddedChannel(new RelayHandler(peer));
+        peer.pipeline().addLast(new RelayHandler(self));
+
+        self.pipeline().fireChannelRead(Unpooled.wrappedBuffer(new byte[20]));
+
+        assertThat(peer.isWritable()).isFalse();
+        assertThat(self.config().isAutoRead()).as("source paused").isFalse();
+
+        held.release(peer);
+
+        assertThat(peer.isWritable()).isTrue();
+        assertThat(self.config().isAutoRead()).as("source resumed").isTrue();
+        assertThat(peer.finishAndReleaseAll()).isTrue();
+        self.finishAndReleaseAll();
+    }
+
+    /** A peer whose bytes cannot leave yet: flushes wait until {@link #release}. */
+    private static final class HeldFlushes extends ChannelOutboundHandlerAdapter {
+        private boolean holding = true;
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (!holding) {
+                ctx.flush();
+            }
+        }
+
+        void release(EmbeddedChannel channel) {
+            holding = false;
+            channel.flush();
+        }
     }
 }
