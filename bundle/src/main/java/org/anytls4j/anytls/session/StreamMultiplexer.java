@@ -185,7 +185,7 @@ public final class StreamMultiplexer extends ChannelInboundHandlerAdapter {
                 Frame[] frames = new Frame[(payload.readableBytes() + FrameHeader.MAX_LENGTH - 1)
                         / FrameHeader.MAX_LENGTH];
                 for (int i = 0; i < frames.length; i++) {
-                    int chunk = Math.min(payload.readableBytes(), FrameHeader.MAX_LENGTH);
+                    int chunk = FrameHeader.nextChunk(payload.readableBytes());
                     frames[i] = new Frame(Command.PSH, streamId, payload.readRetainedSlice(chunk));
                 }
                 write = new FrameBatch(frames);

@@ -12,6 +12,15 @@ public final class FrameHeader {
     /** The largest body a frame can announce in its 16-bit length field. */
     public static final int MAX_LENGTH = 0xFFFF;
 
+    /**
+     * The body length of the next of the frames that carry {@code remaining} bytes: as few frames as the limit
+     * allows, of even size, so that 65 536 bytes go as two frames of 32 768 rather than 65 535 and a lone byte.
+     */
+    public static int nextChunk(int remaining) {
+        int framesLeft = (remaining + MAX_LENGTH - 1) / MAX_LENGTH;
+        return framesLeft <= 1 ? remaining : (remaining + framesLeft - 1) / framesLeft;
+    }
+
     static final int LENGTH_OFFSET = 5;
 
     private FrameHeader() {

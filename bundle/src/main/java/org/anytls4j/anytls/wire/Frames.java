@@ -56,7 +56,8 @@ public final class Frames {
     }
 
     /**
-     * PSH frames carrying the readable bytes of {@code payload}, split into frames of at most 65535 bytes (§4.1).
+     * PSH frames carrying the readable bytes of {@code payload}, split into frames of at most 65535 bytes (§4.1),
+     * of even size ({@link FrameHeader#nextChunk}).
      *
      * <p>Takes ownership of {@code payload} and releases it on every path. The payload is not copied: the result
      * is a composite of 7-byte headers and retained slices of the payload. An empty payload yields an empty buffer
@@ -75,7 +76,7 @@ public final class Frames {
             try {
                 int index = payload.readerIndex();
                 while (remaining > 0) {
-                    int chunk = Math.min(remaining, FrameHeader.MAX_LENGTH);
+                    int chunk = FrameHeader.nextChunk(remaining);
                     ByteBuf header = alloc.buffer(FrameHeader.SIZE);
                     // Written before adding: the composite grows its writer index by what is readable when added.
                     FrameHeader.write(header, Command.PSH, streamId, chunk);
