@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * opens a stream on it and completes once the server confirmed the connection to the destination (SYNACK, or at
  * once for v1 servers, which cannot confirm). An early-data request ({@link OpenRequest#earlyData()}) on a session
  * dialled for it, or on a reused one that heard from the server within {@code earlyDataWindow}, completes as soon as
- * its SYN and address are queued, and the first bytes written ride with them; on a reused session quiet for longer
+ * its SYN and address are sent (they do not wait for the first bytes); on a reused session quiet for longer
  * it waits for the SYNACK like any other, so that it can still move if the session turns out dead (below). The request's open timeout bounds all of it, the dial included; a session dialled for an open that
  * timed out goes to the pool like any other. When the stream's writes end (it closed, or the host half-closed it),
  * a healthy session goes back to the pool while the stream may still receive.

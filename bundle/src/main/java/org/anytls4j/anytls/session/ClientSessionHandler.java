@@ -32,8 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class ClientSessionHandler extends ControlFrameHandler {
     private static final System.Logger LOG = System.getLogger(ClientSessionHandler.class.getName());
 
-    /** How long an early-data open on a new session holds packet 1 for the application's first bytes. */
-    static final long EARLY_DATA_HOLD_NANOS = StreamOpener.EARLY_DATA_HOLD_NANOS;
     private static final long AUTH_REJECTION_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String sessionId;

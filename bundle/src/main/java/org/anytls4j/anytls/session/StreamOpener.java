@@ -22,8 +22,6 @@ import java.util.concurrent.TimeUnit;
  * event loop; the {@link ClientSessionHandler} owns it and hands it SYNACKs.
  */
 final class StreamOpener {
-    /** How long an early-data open on a new session holds packet 1 for the application's first bytes. */
-    static final long EARLY_DATA_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * A reused session silent for this part of the SYNACK timeout after an open gets its HeartRequest: late enough
      * that a server answering normally never sees one, early enough to leave the answer most of the timeout.
@@ -58,9 +56,11 @@ final class StreamOpener {
      * of a session sends the client's Settings with its SYN and address as packet 1. Must run on the event loop.
      *
      * <p>A confirmed open completes on the server's SYNACK (v2), or once the server shows itself to be v1. An
-     * <b>early-data</b> open completes at once, unconfirmed: the SYN and the address wait (up to
-     * {@link #EARLY_DATA_HOLD_NANOS}) for the application's first bytes so that they travel in the same packet, and
-     * a failed dial or a dead session arrives later as an exception on the stream, followed by its close. On a
+     * <b>early-data</b> open completes at once, unconfirmed, and a failed dial or a dead session arrives later as an
+     * exception on the stream, followed by its close. Either way the SYN and the address leave at once, as
+     * anytls-go's do (its packet 1 is Settings, SYN and address; golden capture tcp-two-streams): the server dials
+     * the destination while the application still answers its proxy handshake, and its first bytes follow. Holding
+     * them back for those bytes saved a TLS record but put the destination's dial on the open's critical path. On a
      * reused session an open is early only if the session received a frame within
      * {@link ClientSessionOptions#earlyDataWindow()}: one that has been quiet longer may have died unheard, and its
      * open must still be able to move to another session, which it cannot once the application has the channel.
@@ -110,13 +110,8 @@ final class StreamOpener {
         Frame syn = Frame.control(Command.SYN, streamId);
         ctx.write(syn, ctx.voidPromise());
         ctx.write(new Frame(Command.PSH, streamId, address), ctx.voidPromise());
-        if (earlyData && firstPayload == null) {
-            // The stream's first flush sends SYN, address and data together; a silent application only waits a little.
-            ctx.executor().schedule(ctx::flush, EARLY_DATA_HOLD_NANOS, TimeUnit.NANOSECONDS);
-        } else {
-            // The flush ends packet 1 on a new session: Settings, SYN and address travel together.
-            ctx.flush();
-        }
+        // The flush ends packet 1 on a new session: Settings, SYN and address travel together.
+        ctx.flush();
         if (firstPayload != null) {
             if (firstPayload.isReadable()) {
                 streams.writeStreamData(stream, firstPayload);

@@ -325,45 +325,30 @@ class ClientSessionHandlerTest {
     }
 
     @Test
-    void anEarlyDataOpenCompletesAtOnceAndItsFirstBytesTravelWithSynAndAddress() {
+    void anEarlyDataOpenCompletesAtOnceAndSendsSynAndAddressBeforeItsFirstBytes() {
         client(options());
         Promise<AnyTlsStream> promise = openEarly();
         assertThat(promise.isSuccess()).as("no round trip").isTrue();
         AnyTlsStream stream = promise.getNow();
         assertThat(stream.isActive()).isTrue();
         assertThat(stream.attr(org.anytls4j.transport.api.netty.TransportAttributes.CONFIRMED).get()).isFalse();
-        assertThat(outbound()).as("SYN and address wait for the first bytes").isEmpty();
+        // Packet 1 as anytls-go sends it: the server can dial while the application answers its proxy handshake.
+        assertThat(outbound()).as("packet 1 at once, not held for the first bytes")
+                .isEqualTo(firstWriteWithoutShaping());
 
         stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xca, (byte) 0xfe}));
         channel.runPendingTasks();
-        assertThat(outboundRecordSizes()).as("one packet").hasSize(1);
-        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
-        channel.runPendingTasks();
-        assertThat(outbound()).isEqualTo(frame(2, 1, "01"));
+        assertThat(outbound()).isEqualTo(frame(2, 1, "cafe"));
         serverSends(serverSettingsV2() + "07000000010000" + frame(2, 1, "beef"));
         assertThat(received).containsExactly("beef");
         assertThat(streamErrors).isEmpty();
     }
 
     @Test
-    void anEarlyDataPacketOneCarriesSettingsSynAddressAndTheFirstBytes() {
-        client(options());
-        AnyTlsStream stream = openEarly().getNow();
-        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xca, (byte) 0xfe}));
-        channel.runPendingTasks();
-        assertThat(outbound()).isEqualTo(firstWriteWithoutShaping() + frame(2, 1, "cafe"));
-    }
-
-    @Test
-    void aSilentEarlyDataApplicationHoldsPacketOneOnlyBriefly() {
-        client(options());
-        openEarly();
-        channel.advanceTimeBy(ClientSessionHandler.EARLY_DATA_HOLD_NANOS - 1, TimeUnit.NANOSECONDS);
-        channel.runScheduledPendingTasks();
-        assertThat(outbound()).isEmpty();
-        channel.advanceTimeBy(1, TimeUnit.NANOSECONDS);
-        channel.runScheduledPendingTasks();
-        assertThat(outbound()).isEqualTo(firstWriteWithoutShaping());
+    void anEarlyDataOpenOnAReusedSessionSendsSynAndAddressAtOnce() {
+        Promise<AnyTlsStream> second = openEarlyOnASessionQuietFor(Duration.ZERO, Duration.ofSeconds(1));
+        assertThat(second.isSuccess()).isTrue();
+        assertThat(outbound()).isEqualTo("01000000020000" + frame(2, 2, "030b6578616d706c652e636f6d01bb"));
     }
 
     @Test

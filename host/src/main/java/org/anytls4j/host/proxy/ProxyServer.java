@@ -229,7 +229,7 @@ public final class ProxyServer implements AutoCloseable {
         /** Event loops to run on, owned by the caller; default: the server's own ({@link #ioThreads}). */
         /**
          * Whether a TCP open asks for early data when the transport offers {@code EARLY_DATA} (default on): the
-         * client gets its success reply at once and its first bytes ride with the open; a destination the far end
+         * client gets its success reply at once and the far end dials while the client sends; a destination the far end
          * cannot reach then closes the client's connection (and is logged) instead of getting a failure reply.
          * Off: the reply waits for the transport's confirmed open, as with transports without the capability.
          */
