@@ -213,14 +213,12 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         Objects.requireNonNull(handler, "handler");
         counters.opens.attempted();
         drain.taken();
-        if (closed) {
-            // Not on this transport's loops: they may have stopped, and a stopped loop's promise tells no listener.
-            Promise<Channel> refused = (preferredLoop != null ? preferredLoop : GlobalEventExecutor.INSTANCE)
-                    .newPromise();
-            fail(refused, failures.closed());
-            return refused;
-        }
         EventLoop loop = preferredLoop != null ? preferredLoop : io.group().next();
+        if (closed || loop.isShuttingDown()) {
+            TransportException cause = failures.closed();
+            fail(GlobalEventExecutor.INSTANCE.newPromise(), cause); // counted, and ended for the drain
+            return OpenFailures.onRunningExecutor(preferredLoop, cause);
+        }
         Promise<Channel> result = loop.newPromise();
         boolean udp = request.network() == Network.UDP;
         TransportException unsendable = udp ? UdpRequestHeader.unsendable(request, name()) : null;
@@ -243,7 +241,9 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
             }
         });
         acquire(open, false);
-        return result;
+        // Closed as this open began (the pool refused it): a stopped loop's failed promise tells no listener.
+        return result.isDone() && loop.isShuttingDown() ? OpenFailures.onRunningExecutor(preferredLoop, result.cause())
+                : result;
     }
 
     /**

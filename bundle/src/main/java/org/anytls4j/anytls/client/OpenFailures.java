@@ -1,5 +1,10 @@
 package org.anytls4j.anytls.client;
 
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.anytls4j.anytls.client.pool.PoolException;
 import org.anytls4j.transport.api.TransportException;
 import org.anytls4j.transport.api.TransportException.Phase;
@@ -15,6 +20,13 @@ final class OpenFailures {
 
     OpenFailures(String transportName) {
         this.transportName = transportName;
+    }
+
+    /** A failed open on an executor that still runs: a transport's own loops may have stopped as it closed. */
+    static Future<Channel> onRunningExecutor(EventLoop preferredLoop, Throwable cause) {
+        EventExecutor executor = preferredLoop != null && !preferredLoop.isShuttingDown() ? preferredLoop
+                : GlobalEventExecutor.INSTANCE;
+        return executor.newFailedFuture(cause);
     }
 
     TransportException closed() {

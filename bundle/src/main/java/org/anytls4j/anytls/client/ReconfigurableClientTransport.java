@@ -3,9 +3,7 @@ package org.anytls4j.anytls.client;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.anytls4j.anytls.client.pool.PoolStats;
 import org.anytls4j.anytls.config.ClientSettings;
 import org.anytls4j.anytls.io.IoRuntime;
@@ -109,10 +107,8 @@ public final class ReconfigurableClientTransport implements NettyOutboundTranspo
         if (closed) {
             // Not from the closed transport: its event loops may be gone with the shared I/O runtime, and a future
             // failed on a terminated loop never notifies its listeners.
-            EventExecutor executor = preferredLoop != null && !preferredLoop.isShuttingDown()
-                    ? preferredLoop : GlobalEventExecutor.INSTANCE;
-            return executor.newFailedFuture(new TransportException(TransportException.Reason.SHUTDOWN,
-                    TransportException.Phase.QUEUE, name(),
+            return OpenFailures.onRunningExecutor(preferredLoop, new TransportException(
+                    TransportException.Reason.SHUTDOWN, TransportException.Phase.QUEUE, name(),
                     "the transport was deactivated (its configuration was deleted or its bundle stopped)", null));
         }
         return current.open(request, handler, preferredLoop);

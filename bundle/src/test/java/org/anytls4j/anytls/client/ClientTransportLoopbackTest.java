@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -208,6 +209,31 @@ class ClientTransportLoopbackTest {
         assertThat(after.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         assertThat(((TransportException) after.cause()).reason()).isEqualTo(TransportException.Reason.SHUTDOWN);
         assertThat(transport.stats().sessionsIdle() + transport.stats().sessionsActive()).isZero();
+    }
+
+    @Test
+    void anOpenOnATransportWhoseLoopsStoppedBeforeItClosedFailsWithShutdownAndTellsItsListener() throws Exception {
+        // What a host meets when it opens between the service's unregistration and the transport's close, while the
+        // shared loops are already released: a failure on a stopped loop's promise would reach no listener.
+        IoRuntime stopping = IoRuntime.create(IoRuntime.Kind.NIO, 1, "stopping");
+        AnyTlsClientTransport orphan = AnyTlsClientTransport.builder("orphan", stopping)
+                .server("localhost", server.localAddress().getPort())
+                .password("pw")
+                .tls(ClientTlsOptions.builder().trustedCertificatesPem(trustedCertificate)
+                        .provider(TlsProvider.JDK).build())
+                .pool(PoolOptions.defaults())
+                .build();
+        try {
+            stopping.close();
+            CompletableFuture<Throwable> told = new CompletableFuture<>();
+            orphan.open(echoRequest(), new CollectingHandler(1), null).addListener(done -> told.complete(done.cause()));
+
+            assertThat(told.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOfSatisfying(
+                    TransportException.class, e -> assertThat(e.reason()).isEqualTo(TransportException.Reason.SHUTDOWN));
+            assertThat(orphan.stats().opensFailed()).isEqualTo(1);
+        } finally {
+            orphan.close();
+        }
     }
 
     @Test
