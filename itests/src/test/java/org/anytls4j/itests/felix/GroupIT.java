@@ -150,13 +150,15 @@ class GroupIT extends FelixIT {
 
     @Test
     void urlTestPrefersTheFasterServerAndDoesNotFlapWithinTolerance() throws Exception {
-        try (SwitchableRelay slow = new SwitchableRelay(servers.get(0).address(), 60)) {
-            client("via-a", slow.hostPort()); // every chunk to and from server a waits 60 ms
+        // A tolerance well above what a loaded 2-core machine adds to one probe (a new session's handshake, a JIT or
+        // GC pause: b and c flapped once on a clean-clone CI run at 40 ms), and a slow member well beyond it.
+        try (SwitchableRelay slow = new SwitchableRelay(servers.get(0).address(), 150)) {
+            client("via-a", slow.hostPort()); // every chunk to and from server a waits 150 ms
             client("via-b", relays.get(1).hostPort());
             client("via-c", relays.get(2).hostPort());
             Hashtable<String, Object> properties = group("quick", "url-test");
             properties.put("probeInterval", "200ms");
-            properties.put("tolerance", "40ms");
+            properties.put("tolerance", "150ms");
             felix.configure(GROUP_PID, "quick", properties);
             NettyOutboundTransport quick = felix.awaitTransport("quick");
             TransportGroupControl control = control("quick");
@@ -166,7 +168,7 @@ class GroupIT extends FelixIT {
             String chosen = control.current().orElseThrow();
             assertThat(chosen).isIn("via-b", "via-c");
             MemberStatus slowMember = control.members().get(0);
-            assertThat(slowMember.lastProbe().orElseThrow().latencyMillis().getAsLong()).isGreaterThanOrEqualTo(100);
+            assertThat(slowMember.lastProbe().orElseThrow().latencyMillis().getAsLong()).isGreaterThanOrEqualTo(300);
 
             // Several more rounds: b and c stay within the tolerance of each other, so the choice stays.
             Set<String> seen = new TreeSet<>();
