@@ -83,9 +83,10 @@ public final class OpenRequest {
      *       address) is queued on a live carrier, without waiting for the far end to reach the destination. The
      *       channel is active then and its {@code CONFIRMED} attribute is {@code false}. Failures before that point
      *       (no carrier could be dialled, the open timed out, the request is unsendable) still fail the future.</li>
-     *   <li><b>The first bytes:</b> what the host writes and flushes right after the future completed travels in the
-     *       same first record as the open request; the transport holds the open request back briefly (AnyTLS: at
-     *       most 10 ms) for it.</li>
+     *   <li><b>The first bytes:</b> what the host writes and flushes right after the future completed follows the
+     *       open request without waiting for an answer. The transport may send the open request at once or hold it
+     *       briefly to send both together; AnyTLS sends it at once, as anytls-go does, so that the far end dials the
+     *       destination while the host still answers its client.</li>
      *   <li><b>A failed dial arrives later, on the channel:</b> when the far end cannot reach the destination, the
      *       host's handler sees {@code exceptionCaught} with a {@link TransportException} in phase
      *       {@link TransportException.Phase#REMOTE_CONNECT} and the reason a confirmed open would have failed with
