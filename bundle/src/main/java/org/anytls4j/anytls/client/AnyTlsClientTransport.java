@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.anytls4j.anytls.client.pool.CloseCause;
@@ -216,7 +215,8 @@ public final class AnyTlsClientTransport implements NettyOutboundTransport, Auto
         EventLoop loop = preferredLoop != null ? preferredLoop : io.group().next();
         if (closed || loop.isShuttingDown()) {
             TransportException cause = failures.closed();
-            fail(GlobalEventExecutor.INSTANCE.newPromise(), cause); // counted, and ended for the drain
+            counters.opens.failed(cause);
+            drain.ended();
             return OpenFailures.onRunningExecutor(preferredLoop, cause);
         }
         Promise<Channel> result = loop.newPromise();

@@ -182,8 +182,7 @@ public final class StreamMultiplexer extends ChannelInboundHandlerAdapter {
             write = new Frame(Command.PSH, streamId, payload);
         } else {
             try {
-                Frame[] frames = new Frame[(payload.readableBytes() + FrameHeader.MAX_LENGTH - 1)
-                        / FrameHeader.MAX_LENGTH];
+                Frame[] frames = new Frame[FrameHeader.framesFor(payload.readableBytes())];
                 for (int i = 0; i < frames.length; i++) {
                     int chunk = FrameHeader.nextChunk(payload.readableBytes());
                     frames[i] = new Frame(Command.PSH, streamId, payload.readRetainedSlice(chunk));

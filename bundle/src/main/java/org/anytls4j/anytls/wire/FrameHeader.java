@@ -17,8 +17,13 @@ public final class FrameHeader {
      * allows, of even size, so that 65 536 bytes go as two frames of 32 768 rather than 65 535 and a lone byte.
      */
     public static int nextChunk(int remaining) {
-        int framesLeft = (remaining + MAX_LENGTH - 1) / MAX_LENGTH;
+        int framesLeft = framesFor(remaining);
         return framesLeft <= 1 ? remaining : (remaining + framesLeft - 1) / framesLeft;
+    }
+
+    /** How many frames carry {@code length} bytes of data: the fewest the limit allows. */
+    public static int framesFor(int length) {
+        return (length + MAX_LENGTH - 1) / MAX_LENGTH;
     }
 
     static final int LENGTH_OFFSET = 5;

@@ -70,7 +70,7 @@ public final class Frames {
             if (remaining == 0) {
                 return Unpooled.EMPTY_BUFFER;
             }
-            int frames = (remaining + FrameHeader.MAX_LENGTH - 1) / FrameHeader.MAX_LENGTH;
+            int frames = FrameHeader.framesFor(remaining);
             // Two components per frame; a smaller limit would make the composite consolidate, i.e. copy.
             CompositeByteBuf out = alloc.compositeBuffer(2 * frames);
             try {

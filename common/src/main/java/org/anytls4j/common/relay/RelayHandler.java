@@ -70,13 +70,13 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             // What this read batch wrote is not flushed yet and counts against the peer's marks: pass it on first.
             // Most batches then never pause, and a pause and resume cost two epoll interest changes per source.
             peer.flush();
-        }
-        if (!peer.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
-            // The peer may have drained between the check and the pause, on its own thread, and then its
-            // writability event came too early to resume us: look again.
-            if (peer.isWritable()) {
-                ctx.channel().config().setAutoRead(true);
+            if (!peer.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+                // The peer may have drained between the check and the pause, on its own thread, and then its
+                // writability event came too early to resume us: look again.
+                if (peer.isWritable()) {
+                    ctx.channel().config().setAutoRead(true);
+                }
             }
         }
     }
